@@ -1,0 +1,63 @@
+import path from 'node:path'
+import { z } from 'zod'
+import { configInvalid } from './errors.js'
+
+const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')
+const Port = z.coerce.number().int().min(0).max(65_535)
+const Url = z.url()
+
+/**
+ * The environment of contract §5, with every default the platform runs on.
+ * The defaults start the whole platform on one machine with nothing but Node:
+ * embedded broker, embedded SQLite store, simulation on.
+ */
+export const ConfigSchema = z.object({
+  MQTT_PORT: Port.default(1883),
+  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  /** External broker; when set, no broker is embedded. */
+  MQTT_URL: Url.optional(),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  HTTP_PORT: Port.default(8080),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  INFLUX_URL: Url.optional(),
+  INFLUX_TOKEN: z.string().optional(),
+  INFLUX_ORG: z.string().optional(),
+  /** InfluxDB 2/3 bucket, or the 1.x database (created when missing). */
+  INFLUX_BUCKET: z.string().min(1).default('city_ops'),
+  ALERT_WEBHOOK_URL: Url.optional(),
+  AUTOPROVISION: Flag.default(true),
+  SIMULATE: Flag.default(true),
+  CITY_TZ: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Readings the disk queue holds before the gateway stops acknowledging. */
+  QUEUE_MAX_READINGS: z.coerce.number().int().positive().default(2_000_000),
+  /** How far ahead of the gateway's clock a reading's ts may be, in seconds. */
+  MAX_FUTURE_S: z.coerce.number().int().nonnegative().default(300),
+})
+
+export type Env = z.input<typeof ConfigSchema>
+export type Config = z.infer<typeof ConfigSchema> & { readonly dataDir: string }
+
+/** Reads the environment once, at start; a bad value stops the start with its name and why. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = ConfigSchema.safeParse(defined)
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw configInvalid(why)
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    // Intl throws RangeError for an unknown zone: that is the answer, not a failure.
+    return false
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Every error the platform reports has a stable code (it survives logs,
+ * HTTP answers and process boundaries) and a sentence a person can act on.
+ */
+export const ErrorCode = {
+  ConfigInvalid: 'CITY_CONFIG_INVALID',
+  BadRequest: 'CITY_BAD_REQUEST',
+  NotFound: 'CITY_NOT_FOUND',
+  DeviceUnknown: 'CITY_DEVICE_UNKNOWN',
+  DeviceKindConflict: 'CITY_DEVICE_KIND_CONFLICT',
+  StoreUnavailable: 'CITY_STORE_UNAVAILABLE',
+  StoreQueryFailed: 'CITY_STORE_QUERY_FAILED',
+  QueueFull: 'CITY_QUEUE_FULL',
+  BrokerUnavailable: 'CITY_BROKER_UNAVAILABLE',
+  RuleInvalid: 'CITY_RULE_INVALID',
+  AlertTransitionInvalid: 'CITY_ALERT_TRANSITION_INVALID',
+  Unauthorized: 'CITY_UNAUTHORIZED',
+  Forbidden: 'CITY_FORBIDDEN',
+  Internal: 'CITY_INTERNAL',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+
+  constructor(code: ErrorCode, message: string, statusCode: number, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'AppError'
+    this.code = code
+    this.statusCode = statusCode
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError
+
+export const configInvalid = (why: string) =>
+  new AppError(
+    ErrorCode.ConfigInvalid,
+    `The configuration is not valid: ${why}. Fix the environment and start again.`,
+    500,
+  )
+
+export const badRequest = (why: string) => new AppError(ErrorCode.BadRequest, why, 400)
+
+export const notFound = (what: string) =>
+  new AppError(ErrorCode.NotFound, `${what} was not found. Check the identifier and try again.`, 404)
+
+export const deviceUnknown = (id: string) =>
+  new AppError(
+    ErrorCode.DeviceUnknown,
+    `Device ${id} is not registered. Register it with PUT /api/devices/${id} first.`,
+    404,
+  )
+
+export const deviceKindConflict = (id: string, registered: string, asked: string) =>
+  new AppError(
+    ErrorCode.DeviceKindConflict,
+    `Device ${id} is registered as ${registered}, not ${asked}. Use another id for a device of another kind.`,
+    409,
+  )
+
+export const storeUnavailable = (backend: string, cause: unknown) =>
+  new AppError(
+    ErrorCode.StoreUnavailable,
+    `The ${backend} store did not accept the write; readings stay in the disk queue and are retried. Check that the store is running and reachable.`,
+    503,
+    { cause },
+  )
+
+export const storeQueryFailed = (backend: string, cause: unknown) =>
+  new AppError(
+    ErrorCode.StoreQueryFailed,
+    `The ${backend} store did not answer the history query. Check that it is running, then ask again.`,
+    503,
+    { cause },
+  )
+
+export const queueFull = (depth: number) =>
+  new AppError(
+    ErrorCode.QueueFull,
+    `The disk queue holds ${depth} readings, its limit; new readings are left with the broker until the store catches up. Check the store, or raise QUEUE_MAX_READINGS.`,
+    503,
+  )
