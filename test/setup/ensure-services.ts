@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+/** The Debian packages the tests run for real, by the binary each provides. */
+const PACKAGES = [
+  { binary: '/usr/bin/influxd', pkg: 'influxdb', why: 'the InfluxDB 1.x server of the store tests' },
+  { binary: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser of the dashboard tests' },
+] as const
+
+/**
+ * Installs the real services the tests need when they are missing. As root it
+ * runs apt-get itself; otherwise it stops with the exact command to run.
+ */
+export function ensureServices(log: (line: string) => void): void {
+  const missing = PACKAGES.filter((p) => !existsSync(p.binary))
+  if (missing.length === 0) return
+  const names = missing.map((p) => p.pkg)
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${names.join(' ')}`
+  if (process.getuid?.() !== 0) {
+    const what = missing.map((p) => `${p.pkg} (${p.why})`).join(', ')
+    throw new Error(`The tests need ${what}. Install with: sudo sh -c '${command}'`)
+  }
+  log(`installing ${names.join(', ')} with apt-get (the tests run them for real)`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env })
+  // Debian's influxdb package may start its own daemon on 8086; the tests start their own servers.
+  try {
+    execFileSync('pkill', ['-x', 'influxd'], { stdio: 'ignore' })
+  } catch {
+    // pkill exits 1 when nothing matched: nothing to stop.
+  }
+  const still = missing.filter((p) => !existsSync(p.binary))
+  if (still.length > 0)
+    throw new Error(`apt-get finished but ${still.map((p) => p.binary).join(', ')} is still missing`)
+}
