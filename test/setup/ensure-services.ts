@@ -1,10 +1,16 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-/** The Debian packages the tests run for real, by the binary each provides. */
+/** The Debian packages the tests run for real, by a file each provides. */
 const PACKAGES = [
   { binary: '/usr/bin/influxd', pkg: 'influxdb', why: 'the InfluxDB 1.x server of the store tests' },
   { binary: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser of the dashboard tests' },
+  // Without a CJK font the zh-CN screen renders as empty boxes in the screenshots.
+  {
+    binary: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+    pkg: 'fonts-wqy-microhei',
+    why: 'Chinese text in the browser',
+  },
 ] as const
 
 /**

@@ -65,15 +65,22 @@ test('SIGKILL under QoS 1 load: every reading a publisher got PUBACK for is stor
   running = await spawnPlatform(env)
   const from = t0
   const to = t0 + n + 1
+  let missing: number[] = []
   const stored = await eventually(
     async () => {
       const res = await fetch(`${running?.httpUrl}/api/telemetry/kill-1?from=${from}&to=${to}&limit=100000`)
       if (res.status !== 200) return undefined
       const body = (await res.json()) as { points: Array<{ ts: number }> }
       const have = new Set(body.points.map((p) => p.ts))
-      return acked.every((ts) => have.has(ts)) ? have : undefined
+      missing = acked.filter((ts) => !have.has(ts))
+      return missing.length === 0 ? have : undefined
     },
-    { timeoutMs: 30_000, what: `all ${acked.length} acknowledged readings to be stored` },
-  )
+    { timeoutMs: 30_000, what: 'every acknowledged reading to be stored' },
+  ).catch((err: unknown) => {
+    throw new Error(
+      `${missing.length} of ${acked.length} acknowledged readings are missing (first: ${missing.slice(0, 5).map((t) => t - t0)}); platform said:\n${running?.output()}`,
+      { cause: err },
+    )
+  })
   expect(stored.size).toBeGreaterThanOrEqual(acked.length)
 })

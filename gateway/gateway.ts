@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { systemClock } from '../core/clock.js'
+import type { Config } from '../core/config.js'
+import type { StoredReading } from '../core/contracts/reading.js'
+import type { Bus } from '../core/events.js'
+import { closeAll, type Closer } from '../core/lifecycle.js'
+import type { Logger } from '../core/logger.js'
+import type { DeviceRegistry } from '../core/ports/device-registry.js'
+import type { TelemetryStore } from '../core/ports/telemetry-store.js'
+import { startEmbeddedBroker } from './broker.js'
+import { createDrainer } from './drain.js'
+import { createDurableQueue } from './durable-queue.js'
+import { createIngest } from './ingest.js'
+import { connectIngestClient, INGEST_CLIENT_ID, type IngestClient } from './ingest-client.js'
+import { createRejecter } from './reject.js'
+
+export interface GatewayDeps {
+  config: Config
+  store: TelemetryStore
+  registry: DeviceRegistry
+  bus: Bus
+  log: Logger
+  /** Must-happen work on each stored batch (rules, latest reading), awaited in order. */
+  onStored(readings: readonly StoredReading[]): Promise<void>
+  /** MQTT client id of the ingest session; stable across restarts. */
+  clientId?: string
+}
+
+export interface Gateway {
+  readonly mqttUrl: string
+  queueDepth(): number
+  brokerConnected(): boolean
+  /** Publishes through the ingest client's connection (alert sinks use it). */
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>
+  /** Resolves once every queued reading is in the store. */
+  drainIdle(): Promise<void>
+  /** In start order; `closeAll` closes them in reverse. */
+  readonly closers: Closer[]
+}
+
+/**
+ * MQTT in, readings to the store (contract §1): the disk queue in DATA_DIR,
+ * the drainer, one ingest handler, and the way messages reach it: the
+ * embedded broker's door, or the ingest session on the broker MQTT_URL names.
+ * On a failed start whatever was started is closed again.
+ */
+export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, store, registry, bus, onStored } = deps
+  const log = deps.log.child({ room: 'gateway' })
+  const closers: Closer[] = []
+  try {
+    const clientId = deps.clientId ?? INGEST_CLIENT_ID
+    await mkdir(config.dataDir, { recursive: true })
+    const queue = createDurableQueue({
+      file: path.join(config.dataDir, 'queue.db'),
+      maxReadings: config.QUEUE_MAX_READINGS,
+      log,
+    })
+    closers.push({ name: 'disk-queue', close: () => queue.close() })
+    const drainer = createDrainer({ queue, store, onStored, bus, log })
+    closers.push({ name: 'drainer', close: () => drainer.close() })
+    // Readings left on disk by the last run go to the store first.
+    drainer.kick()
+
+    // Refusals go out through the ingest client, which connects after the broker starts.
+    const link: { client?: IngestClient } = {}
+    const reject = createRejecter({
+      publish: (topic, payload) =>
+        link.client
+          ? link.client.publish(topic, payload, { qos: 0, retain: false })
+          : Promise.reject(new Error('the gateway is still starting')),
+      bus,
+      log,
+    })
+    const handle = createIngest({
+      queue,
+      drainer,
+      registry,
+      reject,
+      bus,
+      log,
+      now: systemClock.now,
+      autoprovision: config.AUTOPROVISION,
+      maxFutureMs: config.MAX_FUTURE_S * 1_000,
+    })
+
+    let mqttUrl = config.MQTT_URL
+    if (!mqttUrl) {
+      // Embedded: the broker hands every device publish to the gateway before
+      // it acknowledges it, so a PUBACK means "on disk" even if the whole
+      // process dies the next moment. The platform's own publishes pass.
+      const broker = await startEmbeddedBroker({
+        host: config.MQTT_HOST,
+        port: config.MQTT_PORT,
+        log,
+        door: async (packet, client) => {
+          if (client?.id === clientId) return
+          await handle(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload))
+        },
+      })
+      closers.push({ name: 'mqtt-broker', close: () => broker.close() })
+      mqttUrl = broker.url
+    }
+
+    const ingestClient = await connectIngestClient({
+      url: mqttUrl,
+      clientId,
+      username: config.MQTT_USERNAME,
+      password: config.MQTT_PASSWORD,
+      // External broker: the ingest session is the way in (PUBACK after the disk queue).
+      // Embedded: the door above is, and this client only publishes.
+      handle: config.MQTT_URL ? handle : undefined,
+      log,
+    })
+    link.client = ingestClient
+    closers.push({ name: 'mqtt-ingest-client', close: () => ingestClient.close() })
+
+    return {
+      mqttUrl,
+      queueDepth: () => queue.depth(),
+      brokerConnected: () => ingestClient.connected(),
+      publish: (topic, payload, opts) => ingestClient.publish(topic, payload, opts),
+      drainIdle: () => drainer.idle(),
+      closers,
+    }
+  } catch (err) {
+    await closeAll(closers, log)
+    throw err
+  }
+}

@@ -1,0 +1,95 @@
+import type { Channel, DeviceTopic } from '../core/contracts/topics.js'
+import { parseDeviceTopic } from '../core/contracts/topics.js'
+import { queueFull } from '../core/errors.js'
+import type { Bus } from '../core/events.js'
+import type { Logger } from '../core/logger.js'
+import type { DeviceRegistry } from '../core/ports/device-registry.js'
+import { recordDeviceStatus } from './device-status.js'
+import type { DurableQueue } from './durable-queue.js'
+import { judgeTelemetry } from './judge-reading.js'
+import type { Reject } from './reject.js'
+
+export interface IngestDeps {
+  queue: DurableQueue
+  /** Asked to move the queue into the store after every append. */
+  drainer: { kick(): void }
+  registry: DeviceRegistry
+  reject: Reject
+  bus: Bus
+  log: Logger
+  /** Arrival time, epoch ms. */
+  now(): number
+  autoprovision: boolean
+  maxFutureMs: number
+  /** How often a full queue is looked at again, in ms. */
+  roomPollMs?: number
+}
+
+/** Resolves once the message is judged and its good readings are on disk (or it was refused). */
+export type IngestHandler = (topic: string, payload: Buffer, signal?: AbortSignal) => Promise<void>
+
+type ChannelHandler = (topic: DeviceTopic, payload: Buffer, signal: AbortSignal | undefined) => Promise<void>
+
+/**
+ * The ingestion path of contract §1 for one delivered MQTT message. The
+ * returned promise is what the MQTT acknowledgement waits for (architecture
+ * principle 5: a reading is acknowledged only once it is durably queued).
+ */
+export function createIngest(deps: IngestDeps): IngestHandler {
+  const { queue, registry, reject, log } = deps
+  const roomPollMs = deps.roomPollMs ?? 50
+  let full = false
+
+  // While the queue is full the ack is held: the broker keeps the message for
+  // our persistent session until the store catches up.
+  const waitForRoom = async (signal: AbortSignal | undefined) => {
+    if (!queue.isFull()) return
+    if (!full) {
+      full = true
+      log.warn({ err: queueFull(queue.depth()) }, 'disk queue full; holding MQTT acks until the store catches up')
+    }
+    while (queue.isFull()) {
+      signal?.throwIfAborted()
+      await new Promise((resolve) => setTimeout(resolve, roomPollMs))
+    }
+    signal?.throwIfAborted()
+    full = false
+    log.info({ depth: queue.depth() }, 'disk queue has room again; acknowledging')
+  }
+
+  const handlers = {
+    async telemetry(topic, payload, signal) {
+      const judged = judgeTelemetry({
+        kind: topic.kind,
+        deviceId: topic.deviceId,
+        payload,
+        arrivedAt: deps.now(),
+        maxFutureMs: deps.maxFutureMs,
+        lookup: (id) => registry.get(id),
+        autoprovision: deps.autoprovision,
+      })
+      for (const r of judged.rejected) {
+        const detail = r.index === undefined ? r.detail : `reading ${r.index}: ${r.detail}`
+        reject(topic.kind, topic.deviceId, r.reason, detail, payload)
+      }
+      if (judged.accepted.length === 0) return
+      await waitForRoom(signal)
+      if (judged.provision) {
+        registry.autoprovision(judged.provision.id, judged.provision.kind)
+        log.info(judged.provision, 'device registered on its first valid reading')
+      }
+      queue.append(judged.accepted)
+      deps.drainer.kick()
+    },
+    async status(topic, payload) {
+      recordDeviceStatus(deps, topic, payload)
+    },
+  } satisfies Record<Channel, ChannelHandler>
+
+  return async (topic, payload, signal) => {
+    const parsed = parseDeviceTopic(topic)
+    // Not a device topic: $SYS heartbeats, our own city/_rejected and city/alerts.
+    if (!parsed || parsed.kind === 'alerts') return void log.debug({ topic }, 'message on a topic that is not ingested')
+    await handlers[parsed.channel](parsed, payload, signal)
+  }
+}
