@@ -23,4 +23,6 @@ export interface RuleSignal {
   readonly at: number
   /** The alert may not clear until a person has acknowledged it (red gas, domain.md §9 rule 8). */
   readonly requiresAck?: boolean
+  /** Exceedances so far in this episode, for rules that count repeats (noise.night_lmax). */
+  readonly count?: number
 }
