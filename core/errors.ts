@@ -17,6 +17,12 @@ export const ErrorCode = {
   Unauthorized: 'CITY_UNAUTHORIZED',
   Forbidden: 'CITY_FORBIDDEN',
   Internal: 'CITY_INTERNAL',
+  CaseTransitionInvalid: 'CITY_CASE_TRANSITION_INVALID',
+  CaseAlreadyOpen: 'CITY_CASE_ALREADY_OPEN',
+  CaseActorMissing: 'CITY_CASE_ACTOR_MISSING',
+  CaseActionUnknown: 'CITY_CASE_ACTION_UNKNOWN',
+  CaseUnroutable: 'CITY_CASE_UNROUTABLE',
+  UnitUnknown: 'CITY_UNIT_UNKNOWN',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -81,4 +87,64 @@ export const queueFull = (depth: number) =>
     ErrorCode.QueueFull,
     `The disk queue holds ${depth} readings, its limit; new readings are left with the broker until the store catches up. Check the store, or raise QUEUE_MAX_READINGS.`,
     503,
+  )
+
+export const ruleInvalid = (id: string, why: string) =>
+  new AppError(ErrorCode.RuleInvalid, `Rule ${id} was not saved: ${why}. Fix the rule and send it again.`, 400)
+
+export const alertTransitionInvalid = (id: string, state: string, action: string) =>
+  new AppError(
+    ErrorCode.AlertTransitionInvalid,
+    `Alert ${id} is ${state} and cannot be ${action}. Reload the alert to see its current state.`,
+    409,
+  )
+
+export const brokerUnavailable = (url: string, cause: unknown) =>
+  new AppError(
+    ErrorCode.BrokerUnavailable,
+    `The MQTT broker at ${url} did not accept the gateway's connection and subscriptions. Check that it is running and that MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD are right.`,
+    503,
+    { cause },
+  )
+
+export const caseTransitionInvalid = (id: string, state: string, action: string, why: string) =>
+  new AppError(
+    ErrorCode.CaseTransitionInvalid,
+    `Case ${id} is ${state} and cannot be ${action}: ${why}. Reload the case to see its current state.`,
+    409,
+  )
+
+export const caseAlreadyOpen = (alertId: string, caseId: string) =>
+  new AppError(
+    ErrorCode.CaseAlreadyOpen,
+    `Alert ${alertId} already has the open case ${caseId}; an alert has one open case at a time. Follow that case instead.`,
+    409,
+  )
+
+export const caseActorMissing = (action: string) =>
+  new AppError(
+    ErrorCode.CaseActorMissing,
+    `Every step of a case records who took it, and this ${action} names nobody. Send "by" with the person's name.`,
+    400,
+  )
+
+export const caseActionUnknown = (action: string) =>
+  new AppError(
+    ErrorCode.CaseActionUnknown,
+    `'${action}' is not a case action. Use accept, report, verify or return.`,
+    400,
+  )
+
+export const caseUnroutable = (alertId: string, type: string) =>
+  new AppError(
+    ErrorCode.CaseUnroutable,
+    `No responsible unit handles ${type} alerts where alert ${alertId} was raised. Name a unit in "unit", or add one with PUT /api/units/{id}.`,
+    422,
+  )
+
+export const unitUnknown = (id: string) =>
+  new AppError(
+    ErrorCode.UnitUnknown,
+    `Unit ${id} is not a responsible unit of the platform. See GET /api/units, or add it with PUT /api/units/${id}.`,
+    400,
   )

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify'
+import type { Rule } from '../../core/contracts/rule.js'
+import type { StoredReading } from '../../core/contracts/reading.js'
+import type { Bus } from '../../core/events.js'
+import type { Logger } from '../../core/logger.js'
+import type { AlertRepository } from '../../core/ports/alert-repository.js'
+import type { AlertSink } from '../../core/ports/alert-sink.js'
+import type { Clock } from '../../core/ports/clock.js'
+import type { DeviceRegistry } from '../../core/ports/device-registry.js'
+import type { RuleRepository } from '../../core/ports/rule-repository.js'
+import type { TelemetryStore } from '../../core/ports/telemetry-store.js'
+import { alertRoutes } from '../http/routes/alerts.js'
+import { kpiRoutes } from '../http/routes/kpis.js'
+import { ruleRoutes } from '../http/routes/rules.js'
+import { createKpiService, type NightSettings } from '../kpis/kpi-service.js'
+import { DEFAULT_RULES } from '../rules/default-rules.js'
+import { createRuleEngine, type OpenAlertState, type RuleEngine } from '../rules/engine.js'
+import { createAlertService, type AlertService } from './alert-service.js'
+import { startAlertingLoop } from './alerting.js'
+import { createBacktestRunner } from './backtest-runner.js'
+import { createFanOutSink } from './fan-out-sink.js'
+import { createRuleService } from './rule-service.js'
+
+export interface AlertingDeps {
+  alertRepo: AlertRepository
+  ruleRepo: RuleRepository
+  sinks: readonly AlertSink[]
+  store: TelemetryStore
+  registry: DeviceRegistry
+  bus: Bus
+  clock: Clock
+  log: Logger
+  timeZone: string
+  tickMs?: number
+  /** The dispatch room's unit figures, added to GET /api/kpis (contract §6 evaluation). */
+  unitFigures?: (now: number) => Promise<unknown>
+}
+
+export interface Alerting {
+  readonly engine: RuleEngine
+  readonly alerts: AlertService
+  /** The gateway's after-store hook: judge the batch and apply what the rules say. */
+  onStored(readings: readonly StoredReading[]): Promise<void>
+  /** Registers the alert, rule and KPI routes. */
+  routes(app: FastifyInstance): Promise<void>
+  close(): void
+}
+
+/** Open alerts restored per state on start; more than this many open alerts is a flood to triage first. */
+const MAX_RESTORED = 100_000
+
+const nightSettings = (rules: readonly Rule[]): NightSettings | undefined => {
+  const rule = rules.find((r) => r.family === 'hourly_leq' && r.period === 'night')
+  return rule?.family === 'hourly_leq' ? { nightStart: rule.nightStart, limits: rule.limits } : undefined
+}
+
+// Every open alert, with what the lifecycle keeps beside it. One awaited query per open alert,
+// once per start; a clear waiting on an acknowledgement is already cleared for the rules.
+async function openAlerts(repo: AlertRepository): Promise<OpenAlertState[]> {
+  const out: OpenAlertState[] = []
+  for (const state of ['active', 'acknowledged'] as const) {
+    for (const alert of await repo.list({ state, limit: MAX_RESTORED })) {
+      const record = await repo.byId(alert.id)
+      if (!record || record.clearPending) continue
+      const { deviceId, ruleId, kind, level, value, threshold } = alert
+      out.push({
+        deviceId,
+        ruleId,
+        kind,
+        level,
+        value,
+        threshold,
+        requiresAck: record.requiresAck,
+        at: Date.parse(alert.updatedAt),
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * The alerting room: the stored rule set (seeded with domain.md §9 on first
+ * start), the engine fed by it, alerts and their delivery, and the KPIs.
+ */
+export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
+  const { alertRepo, ruleRepo, registry, bus, clock, log, timeZone } = deps
+  await ruleRepo.seed(DEFAULT_RULES)
+  const engine = createRuleEngine({ rules: await ruleRepo.list(), timeZone })
+  const alerts = createAlertService({
+    repo: alertRepo,
+    sink: createFanOutSink({ sinks: deps.sinks, log }),
+    log,
+    clock,
+    bus,
+  })
+  // An alert left open before a restart starts the engine at its level, so that its clear
+  // condition can close it (contract §2: one life, active → cleared).
+  await alerts.apply(engine.restore(await openAlerts(alertRepo), clock.now()))
+  const rules = createRuleService({
+    repo: ruleRepo,
+    log,
+    onRules(next) {
+      // A removed or disabled rule clears what it had raised; the engine says so in its signals.
+      alerts
+        .apply(engine.setRules(next, clock.now()))
+        .catch((err: unknown) => log.error({ err }, 'applying the new rule set failed'))
+    },
+  })
+  const loop = startAlertingLoop({ engine, alerts, registry, bus, clock, log, tickMs: deps.tickMs })
+  const kpis = createKpiService({ store: deps.store, registry, timeZone, night: () => nightSettings(engine.rules()) })
+  const backtest = createBacktestRunner({ store: deps.store, registry, timeZone })
+
+  return {
+    engine,
+    alerts,
+    onStored: (readings) => loop.onStored(readings),
+    async routes(app) {
+      await app.register(alertRoutes, { repo: alertRepo, alerts })
+      await app.register(ruleRoutes, { rules, backtest })
+      await app.register(kpiRoutes, { kpis, clock, unitFigures: deps.unitFigures })
+    },
+    close: () => loop.close(),
+  }
+}
