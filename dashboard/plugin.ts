@@ -39,7 +39,8 @@ export async function dashboardPlugin(
     void socket.join(live === 'coalesced' ? ROOM_COALESCED : ROOM_EVERY)
   })
   const stopRelay = startRelay({ io, bus })
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: open WebSockets would keep the HTTP server from closing (fastify Hooks docs).
+  app.addHook('preClose', async () => {
     stopRelay()
     await io.close()
   })

@@ -1,4 +1,5 @@
 import type { Alert } from './alert.js'
+import type { Case } from './case.js'
 import type { DeviceStatusEvent } from './device.js'
 import type { StoredReading } from './reading.js'
 
@@ -10,6 +11,8 @@ export interface ServerToClientEvents {
   telemetry: (reading: TelemetryEvent) => void
   alert: (alert: Alert) => void
   'device-status': (status: DeviceStatusEvent) => void
+  /** Contract §6: every change of a case, escalations included. */
+  case: (c: Case) => void
 }
 
 /** Screens only listen; they act through the HTTP API. */
