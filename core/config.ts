@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { AutoDispatchLevelSchema, CaseDeadlineOverridesSchema } from './contracts/case.js'
 import { configInvalid } from './errors.js'
 
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')
@@ -36,6 +37,10 @@ export const ConfigSchema = z.object({
   QUEUE_MAX_READINGS: z.coerce.number().int().positive().default(2_000_000),
   /** How far ahead of the gateway's clock a reading's ts may be, in seconds. */
   MAX_FUTURE_S: z.coerce.number().int().nonnegative().default(300),
+  /** Contract §6: alerts at or above this level open a case by themselves; `off` leaves every dispatch to operators. */
+  AUTO_DISPATCH_LEVEL: AutoDispatchLevelSchema.default('orange'),
+  /** Per-level case deadlines overriding the defaults (services/cases/deadlines.ts), e.g. `red:5m/60m`. */
+  CASE_DEADLINES: CaseDeadlineOverridesSchema.optional(),
 })
 
 export type Env = z.input<typeof ConfigSchema>

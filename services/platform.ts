@@ -14,7 +14,21 @@ import { dashboardPlugin } from '../dashboard/plugin.js'
 import { createInfluxTelemetryStore } from '../gateway/adapters/influx-telemetry-store.js'
 import { createSqliteTelemetryStore } from '../gateway/adapters/sqlite-telemetry-store.js'
 import { startGateway } from '../gateway/gateway.js'
+import { startTownSimulation } from '../simulators/town.js'
+import { createSocketAlertSink } from '../dashboard/socket-alert-sink.js'
+import type { AlertSink } from '../core/ports/alert-sink.js'
+import { createMqttAlertSink } from './adapters/mqtt-alert-sink.js'
+import { createSqliteAlertRepository } from './adapters/sqlite-alert-repository.js'
 import { createSqliteDeviceRegistry } from './adapters/sqlite-device-registry.js'
+import { createSqliteRuleRepository } from './adapters/sqlite-rule-repository.js'
+import { createWebhookAlertSink, type WebhookAlertSink } from './adapters/webhook-alert-sink.js'
+import { createSqliteCaseRepository } from './adapters/sqlite-case-repository.js'
+import { createSqliteUnitRepository } from './adapters/sqlite-unit-repository.js'
+import { createCases, type Cases } from './cases/create-cases.js'
+import { createSocketCaseSink } from './cases/socket-case-sink.js'
+import { createWebhookCaseSink } from './cases/webhook-case-sink.js'
+import type { CaseSink } from '../core/ports/case-repository.js'
+import { createAlerting } from './alerts/create-alerting.js'
 import { openPlatformDatabase } from './adapters/sqlite-database.js'
 import { buildApp } from './app.js'
 import { createMetrics } from './metrics.js'
@@ -69,12 +83,69 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
         })
     closers.push({ name: 'telemetry-store', close: () => store.close() })
 
+    // ── Alerting: rules, alerts and their delivery (dashboard, MQTT, webhook), KPIs ──
+    const socketAlerts = createSocketAlertSink()
+    const mqttAlerts = createMqttAlertSink()
+    const alertSinks: AlertSink[] = [socketAlerts, mqttAlerts]
+    // Case changes (below) go to the same webhook and outbox as alerts.
+    let webhook: WebhookAlertSink | undefined
+    if (config.ALERT_WEBHOOK_URL) {
+      const sender = createWebhookAlertSink({
+        url: config.ALERT_WEBHOOK_URL,
+        db,
+        clock,
+        log: log.child({ room: 'webhook' }),
+      })
+      closers.push({ name: 'alert-webhook', close: () => sender.close() })
+      alertSinks.push(sender)
+      webhook = sender
+    }
+    const alertsLog = log.child({ room: 'alerts' })
+    const alertRepo = createSqliteAlertRepository({ db, log: alertsLog })
+    const alerting = await createAlerting({
+      alertRepo,
+      ruleRepo: createSqliteRuleRepository({ db, log: alertsLog, clock }),
+      sinks: alertSinks,
+      store,
+      registry,
+      bus,
+      clock,
+      log: alertsLog,
+      timeZone: config.CITY_TZ,
+      // Asked at request time, once the cases block below has run.
+      unitFigures: (now) => cases.figures(now),
+    })
+    closers.push({ name: 'alerting', close: () => alerting.close() })
+    // ── end of alerting ──
+
+    // ── Cases: dispatch to responsible units, deadlines and escalation, unit figures (contract §6) ──
+    const socketCases = createSocketCaseSink()
+    const caseSinks: CaseSink[] = [socketCases]
+    if (webhook) caseSinks.push(createWebhookCaseSink(webhook))
+    const casesLog = log.child({ room: 'cases' })
+    const cases: Cases = await createCases({
+      repo: createSqliteCaseRepository({ db, log: casesLog }),
+      units: createSqliteUnitRepository({ db, log: casesLog }),
+      alertById: async (id) => (await alertRepo.byId(id))?.alert,
+      districtOf: (deviceId) => registry.get(deviceId)?.district,
+      sinks: caseSinks,
+      bus,
+      clock,
+      log: casesLog,
+      autoLevel: config.AUTO_DISPATCH_LEVEL,
+      deadlines: config.CASE_DEADLINES,
+    })
+    closers.push({ name: 'cases', close: () => cases.close() })
+    // ── end of cases ──
+
     const onStored = async (readings: readonly StoredReading[]): Promise<void> => {
       registry.recordLatest(readings)
+      await alerting.onStored(readings)
     }
 
-    const gateway = await startGateway({ config, store, registry, bus, log: log.child({ room: 'gateway' }), onStored })
+    const gateway = await startGateway({ config, store, registry, bus, log, onStored })
     closers.push(...gateway.closers)
+    mqttAlerts.attach((topic, payload, opts) => gateway.publish(topic, payload, opts))
 
     const app = await buildApp({
       log,
@@ -85,11 +156,24 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       health: {
         broker: () => ({ connected: gateway.brokerConnected(), url: gateway.mqttUrl, embedded: !config.MQTT_URL }),
         queue: () => ({ depth: gateway.queueDepth(), max: config.QUEUE_MAX_READINGS }),
+        rules: () => {
+          const rules = alerting.engine.rules()
+          const { devices, ruleStates } = alerting.engine.stats()
+          return { loaded: rules.length, enabled: rules.filter((r) => r.enabled).length, devices, ruleStates }
+        },
       },
       plugins: [
         async (a) => {
-          await dashboardPlugin(a, { bus })
+          await dashboardPlugin(a, {
+            bus,
+            onIo: (io) => {
+              socketAlerts.attach(io)
+              socketCases.attach(io)
+            },
+          })
         },
+        (a) => alerting.routes(a),
+        (a) => cases.routes(a),
       ],
     })
     closers.push({ name: 'http', close: () => app.close() })
@@ -102,6 +186,19 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       mqttUrl: gateway.mqttUrl,
       async listen() {
         const url = await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT })
+        if (config.SIMULATE) {
+          // The town registers its devices through the API, so the simulation starts once the server listens.
+          const simulation = await startTownSimulation({
+            mqttUrl: gateway.mqttUrl,
+            apiUrl: url,
+            apiToken: config.ADMIN_TOKEN,
+            log,
+            seed: 1,
+            clock,
+            ambientScenarios: true,
+          })
+          closers.push({ name: 'simulation', close: () => simulation.close() })
+        }
         return url
       },
       drainIdle: () => gateway.drainIdle(),

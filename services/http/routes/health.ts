@@ -6,8 +6,8 @@ export interface HealthSources {
   store: TelemetryStore
   broker(): { connected: boolean; url: string; embedded: boolean }
   queue(): { depth: number; max: number }
-  /** Rules state, once the rule engine runs in this process. */
-  rules?(): { loaded: number; enabled: number }
+  /** Rules state, when the rule engine runs in this process. */
+  rules?(): { loaded: number; enabled: number; devices: number; ruleStates: number }
 }
 
 /** GET /healthz: always 200, with the state of broker, store, queue and rules (contract §3). */

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { io as connectIo, type Socket } from 'socket.io-client'
-import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest'
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../core/contracts/socket-events.js'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { connectTestClient, publishJson } from '../../helpers/mqtt.js'
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js'
-import { waitForEvent } from '../../helpers/wait-for.js'
+import { connectScreen, nextEvent } from '../../helpers/socket.js'
 
 let tp: TestPlatform
 beforeAll(async () => {
@@ -14,17 +12,7 @@ afterAll(async () => {
   await tp.destroy()
 })
 
-async function screen(auth: Record<string, string> = {}): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connectIo(tp.httpUrl, {
-    auth,
-    transports: ['websocket'],
-  })
-  onTestFinished(() => {
-    socket.close()
-  })
-  await waitForEvent(socket, 'connect')
-  return socket
-}
+const screen = (auth: Record<string, string> = {}) => connectScreen(tp.httpUrl, auth)
 
 test('a screen receives every stored reading as `telemetry`', async () => {
   const socket = await screen()
@@ -34,7 +22,7 @@ test('a screen receives every stored reading as `telemetry`', async () => {
   socket.on('telemetry', (r) => {
     if (r.deviceId === id) received.push(r.values['ions_cm3'] ?? -1)
   })
-  const third = waitForEvent(socket, 'telemetry', (r) => r.deviceId === id && r.values['ions_cm3'] === 1300)
+  const third = nextEvent(socket, 'telemetry', (r) => r.deviceId === id && r.values['ions_cm3'] === 1300)
   await publishJson(client, `city/ion/${id}/telemetry`, [
     { ts: 1_790_000_000_000, values: { ions_cm3: 1100 } },
     { ts: 1_790_000_060_000, values: { ions_cm3: 1200 } },
@@ -57,7 +45,7 @@ test('a wall screen asking for coalesced telemetry gets the newest reading of a 
   socket.on('telemetry', (r) => {
     if (r.deviceId === id) events.push(r.values['ions_cm3'] ?? -1)
   })
-  const last = waitForEvent(socket, 'telemetry', (r) => r.deviceId === id && r.values['ions_cm3'] === 1049)
+  const last = nextEvent(socket, 'telemetry', (r) => r.deviceId === id && r.values['ions_cm3'] === 1049)
   await publishJson(client, `city/ion/${id}/telemetry`, burst)
   await last
   expect(events.length).toBeLessThan(50)
@@ -73,7 +61,7 @@ test('a retained status message becomes a `device-status` event and the device s
     body: JSON.stringify({ kind: 'gas' }),
   })
   const client = await connectTestClient(tp.mqttUrl)
-  const online = waitForEvent(socket, 'device-status', (s) => s.deviceId === id)
+  const online = nextEvent(socket, 'device-status', (s) => s.deviceId === id)
   await client.publishAsync(`city/gas/${id}/status`, 'online', { qos: 1, retain: true })
   const [status] = await online
   expect(status).toMatchObject({ deviceId: id, kind: 'gas', status: 'online' })

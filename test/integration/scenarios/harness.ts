@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { levelRank, type Alert, type AlertLevel } from '../../../core/contracts/alert.js'
+import type { Kind } from '../../../core/contracts/kinds.js'
+import { loadConfig } from '../../../core/config.js'
+import { createLogger } from '../../../core/logger.js'
+import type { Clock } from '../../../core/ports/clock.js'
+import { createPlatform, type Platform } from '../../../services/platform.js'
+import type { Scenario } from '../../../simulators/scenarios/scenario-schema.js'
+import type { Town } from '../../../simulators/town/town-schema.js'
+
+/**
+ * The platform's wall clock for a run in accelerated or replayed time: the latest event
+ * time the platform has stored, less a lag. The silent-device watchdog (the only rule on
+ * the wall clock, contract §2) then sees the simulated town's own time, so a device
+ * silent for an hour of simulated time is silent, and one a batch behind the others is not.
+ */
+export interface FrontierClock extends Clock {
+  observe(ts: number): void
+}
+
+export function createFrontierClock(lagMs: number, timerMs = 25): FrontierClock {
+  let frontier = 0
+  return {
+    now: () => Math.max(0, frontier - lagMs),
+    // Timers run every few wall milliseconds: simulated minutes pass that fast.
+    setTimer(ms, fn) {
+      const timer = setTimeout(fn, Math.min(ms, timerMs))
+      return () => clearTimeout(timer)
+    },
+    observe(ts) {
+      if (ts > frontier) frontier = ts
+    },
+  }
+}
+
+export interface ScenarioPlatform {
+  readonly platform: Platform
+  readonly httpUrl: string
+  readonly mqttUrl: string
+  /** Readings stored and judged so far. */
+  stored(): number
+  /** Highest level each alert reached, by alert id, from the platform's own bus. */
+  readonly peaks: Map<string, AlertLevel>
+  alerts(): Promise<Alert[]>
+  destroy(): Promise<void>
+}
+
+/** A whole platform (embedded broker, SQLite, SIMULATE=0) on free ports, on a frontier clock. */
+export async function startScenarioPlatform(lagMs = 10 * 60_000): Promise<ScenarioPlatform> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'city-ops-scenario-'))
+  const config = loadConfig({
+    DATA_DIR: dir,
+    MQTT_PORT: '0',
+    HTTP_PORT: '0',
+    SIMULATE: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+  })
+  const clock = createFrontierClock(lagMs)
+  const platform = await createPlatform(config, createLogger(config), { clock })
+  const httpUrl = await platform.listen()
+  let stored = 0
+  const peaks = new Map<string, AlertLevel>()
+  platform.bus.on('readings-stored', (readings) => {
+    stored += readings.length
+    for (const r of readings) clock.observe(r.ts)
+  })
+  platform.bus.on('alert-changed', (a) => {
+    const seen = peaks.get(a.id)
+    if (!seen || levelRank(a.level) > levelRank(seen)) peaks.set(a.id, a.level)
+  })
+  return {
+    platform,
+    httpUrl,
+    mqttUrl: platform.mqttUrl,
+    stored: () => stored,
+    peaks,
+    async alerts() {
+      const res = await fetch(`${httpUrl}/api/alerts?limit=1000`)
+      if (!res.ok) throw new Error(`GET /api/alerts answered ${res.status}`)
+      return (await res.json()) as Alert[]
+    },
+    async destroy() {
+      await platform.close()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The kinds of device a scenario acts on: the part of the town its run needs. */
+export function scenarioKinds(scenario: Scenario, town: Town): Kind[] {
+  const kinds = new Set<Kind>()
+  const kindOf = (id: string) => town.devices.find((d) => d.id === id)?.kind
+  for (const e of scenario.effects) {
+    if (e.type === 'rain' || e.type === 'water_burst') kinds.add('water')
+    if (e.type === 'pollution') kinds.add('air')
+    if (e.type === 'power_outage') kinds.add('power')
+    if (e.type === 'gas_leak' || e.type === 'construction_noise' || e.type === 'device_silent') {
+      const k = kindOf(e.deviceId)
+      if (k) kinds.add(k)
+    }
+  }
+  return [...kinds]
+}
+
+export const townOf = (town: Town, kinds: readonly Kind[]): Town => ({
+  ...town,
+  devices: town.devices.filter((d) => kinds.includes(d.kind)),
+})
+
+/** An alert reduced to what a scenario promises: rule, device and peak level. */
+export const peakKey = (ruleId: string, deviceId: string, level: AlertLevel) => `${ruleId} ${deviceId} ${level}`
