@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig, type Env } from '../../core/config.js'
 import { createLogger } from '../../core/logger.js'
-import { createPlatform, type Platform } from '../../services/platform.js'
+import { createPlatform, type Platform, type PlatformOptions } from '../../services/platform.js'
 
 export interface TestPlatform {
   readonly platform: Platform
@@ -23,6 +23,7 @@ export interface TestPlatform {
 export async function startTestPlatform(
   env: Partial<Record<keyof Env, string>> = {},
   dataDir?: string,
+  options: PlatformOptions = {},
 ): Promise<TestPlatform> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'city-ops-platform-')))
   const config = loadConfig({
@@ -33,7 +34,7 @@ export async function startTestPlatform(
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     ...env,
   })
-  const platform = await createPlatform(config, createLogger(config))
+  const platform = await createPlatform(config, createLogger(config), options)
   const httpUrl = await platform.listen()
   let stopped = false
   const stop = async () => {

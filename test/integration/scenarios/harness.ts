@@ -11,26 +11,31 @@ import type { Scenario } from '../../../simulators/scenarios/scenario-schema.js'
 import type { Town } from '../../../simulators/town/town-schema.js'
 
 /**
- * The platform's wall clock for a run in accelerated or replayed time: the latest event
- * time the platform has stored, less a lag. The silent-device watchdog (the only rule on
- * the wall clock, contract §2) then sees the simulated town's own time, so a device
- * silent for an hour of simulated time is silent, and one a batch behind the others is not.
+ * The platform's wall clock for a run in accelerated or replayed time: the event time the
+ * town has reached, read as the 10th percentile of the devices' latest stored readings, less
+ * a lag. The silent-device watchdog (the only rule on the wall clock, contract §2) then sees
+ * the simulated town's own time: a device silent for an hour of simulated time is silent,
+ * while a few devices whose messages arrive a batch after the others are not.
  */
 export interface FrontierClock extends Clock {
-  observe(ts: number): void
+  observe(deviceId: string, ts: number): void
 }
 
 export function createFrontierClock(lagMs: number, timerMs = 25): FrontierClock {
-  let frontier = 0
+  const latest = new Map<string, number>()
   return {
-    now: () => Math.max(0, frontier - lagMs),
+    now() {
+      if (latest.size === 0) return 0
+      const sorted = [...latest.values()].sort((a, b) => a - b)
+      return Math.max(0, (sorted[Math.floor(sorted.length / 10)] as number) - lagMs)
+    },
     // Timers run every few wall milliseconds: simulated minutes pass that fast.
     setTimer(ms, fn) {
       const timer = setTimeout(fn, Math.min(ms, timerMs))
       return () => clearTimeout(timer)
     },
-    observe(ts) {
-      if (ts > frontier) frontier = ts
+    observe(deviceId, ts) {
+      if (ts > (latest.get(deviceId) ?? -Infinity)) latest.set(deviceId, ts)
     },
   }
 }
@@ -48,7 +53,7 @@ export interface ScenarioPlatform {
 }
 
 /** A whole platform (embedded broker, SQLite, SIMULATE=0) on free ports, on a frontier clock. */
-export async function startScenarioPlatform(lagMs = 10 * 60_000): Promise<ScenarioPlatform> {
+export async function startScenarioPlatform(lagMs = 5 * 60_000): Promise<ScenarioPlatform> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'city-ops-scenario-'))
   const config = loadConfig({
     DATA_DIR: dir,
@@ -64,7 +69,7 @@ export async function startScenarioPlatform(lagMs = 10 * 60_000): Promise<Scenar
   const peaks = new Map<string, AlertLevel>()
   platform.bus.on('readings-stored', (readings) => {
     stored += readings.length
-    for (const r of readings) clock.observe(r.ts)
+    for (const r of readings) clock.observe(r.deviceId, r.ts)
   })
   platform.bus.on('alert-changed', (a) => {
     const seen = peaks.get(a.id)

@@ -1,7 +1,8 @@
 import { pino } from 'pino'
+import type { Alert, AlertLevel } from '../../../core/contracts/alert.js'
 import { startRecording } from '../../../simulators/record.js'
 import { loadScenario } from '../../../simulators/scenarios/library.js'
-import { startTownSimulation } from '../../../simulators/town.js'
+import { startTownSimulation, type TownSimulation } from '../../../simulators/town.js'
 import { loadTown } from '../../../simulators/town/load-town.js'
 import { eventually } from '../../helpers/wait-for.js'
 import { scenarioKinds, startScenarioPlatform, townOf, type ScenarioPlatform } from './harness.js'
@@ -11,6 +12,10 @@ export const TOWN = loadTown()
 
 export interface ScenarioRunResult {
   readonly tp: ScenarioPlatform
+  /** GET /api/alerts once the run was judged, before the devices stopped. */
+  readonly alerts: readonly Alert[]
+  /** Each alert's highest level, by id. */
+  readonly peaks: ReadonlyMap<string, AlertLevel>
   readonly deviceIds: ReadonlySet<string>
   readonly readings: number
   readonly ms: number
@@ -26,9 +31,10 @@ export async function runScenario(name: string, speed: number, recordTo?: string
   const scenario = loadScenario(name)
   const town = townOf(TOWN, scenarioKinds(scenario, TOWN))
   const tp = await startScenarioPlatform()
+  let sim: TownSimulation | undefined
   try {
     const recorder = recordTo ? await startRecording({ mqttUrl: tp.mqttUrl, file: recordTo, log }) : undefined
-    const sim = await startTownSimulation({
+    sim = await startTownSimulation({
       mqttUrl: tp.mqttUrl,
       apiUrl: tp.httpUrl,
       log,
@@ -42,7 +48,6 @@ export async function runScenario(name: string, speed: number, recordTo?: string
       shareConnection: false,
     })
     await sim.finished
-    await sim.close()
     const { readings, messages } = sim.stats()
     await eventually(() => tp.stored() >= readings, { timeoutMs: 30_000, what: `${readings} readings stored` })
     await tp.platform.drainIdle()
@@ -50,8 +55,13 @@ export async function runScenario(name: string, speed: number, recordTo?: string
       await eventually(() => recorder.lines() >= messages, { what: 'every message recorded' })
       await recorder.stop()
     }
-    return { tp, deviceIds: new Set(town.devices.map((d) => d.id)), readings, ms: Date.now() - started }
+    // Before the devices stop: a stopping device says `offline`, which the rules rightly judge.
+    const alerts = await tp.alerts()
+    const peaks = new Map(tp.peaks)
+    await sim.close()
+    return { tp, alerts, peaks, deviceIds: new Set(town.devices.map((d) => d.id)), readings, ms: Date.now() - started }
   } catch (err) {
+    await sim?.close()
     await tp.destroy()
     throw err
   }
