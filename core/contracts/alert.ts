@@ -10,7 +10,7 @@ export const ALERT_STATES = ['active', 'acknowledged', 'cleared'] as const
 export const AlertStateSchema = z.enum(ALERT_STATES)
 export type AlertState = z.infer<typeof AlertStateSchema>
 
-/** Named families of the contract plus the other rule families of domain.md §9. */
+/** Named families of the contract plus the other rule families of docs/standards.md §9. */
 export const ALERT_TYPES = ['waterlogging', 'pipeline', 'noise', 'power', 'air', 'device', 'platform'] as const
 export const AlertTypeSchema = z.enum(ALERT_TYPES)
 export type AlertType = z.infer<typeof AlertTypeSchema>

@@ -15,7 +15,7 @@ export type Location = z.infer<typeof LocationSchema>
 
 /**
  * The body of `PUT /api/devices/{id}` (contract §3). Fields after `zone` extend
- * the contract with what the default rules of domain.md §9 need to know about
+ * the contract with what the default rules of docs/standards.md §9 need to know about
  * a device; all are optional.
  */
 export const DeviceBodySchema = z.object({
@@ -33,7 +33,7 @@ export const DeviceBodySchema = z.object({
   phases: z.union([z.literal(1), z.literal(3)]).optional(),
   /** Power: rated apparent power, for the power-factor rule (≥ 100 kVA). */
   ratedKva: z.number().positive().optional(),
-  /** Gas: where the methane sensor sits; a sewer reads biogas too (domain.md §5). */
+  /** Gas: where the methane sensor sits; a sewer reads biogas too (docs/standards.md §5). */
   spaceType: z.enum(['sewer', 'utility_tunnel', 'valve_well', 'cable_trench', 'other']).optional(),
   /** Water: district metered area the pressure or flow point belongs to. */
   dma: z.string().min(1).max(100).optional(),

@@ -3,7 +3,7 @@ import { AlertLevelSchema, AlertTypeSchema } from './alert.js'
 import { NoiseZoneSchema } from './device.js'
 import { KindSchema } from './kinds.js'
 
-// The per-family rule schemas of domain.md §9; ./rule.ts joins them into RuleSchema and checks
+// The per-family rule schemas of docs/standards.md §9; ./rule.ts joins them into RuleSchema and checks
 // what one field alone cannot. Every number is data here, never code: standards change
 // (HJ 633 in 2026) and each town tunes its own points through PUT /api/rules/{id} (contract §3).
 
@@ -21,7 +21,7 @@ const base = {
   type: AlertTypeSchema,
   kind: KindSchema,
   enabled: z.boolean().default(true),
-  /** The standard, its clause and the confidence label of domain.md, kept beside the numbers. */
+  /** The standard, its clause and the confidence label of docs/standards.md, kept beside the numbers. */
   source: z.string().min(1).max(2000),
 }
 
@@ -39,7 +39,7 @@ export const TieredThresholdRuleSchema = z.object({
     .array(z.object({ level: AlertLevelSchema, threshold: Num, hold: HoldSchema }))
     .min(1)
     .max(4),
-  /** Median of the last n readings, against splashes and passing vehicles (domain.md §4.3). */
+  /** Median of the last n readings, against splashes and passing vehicles (docs/standards.md §4.3). */
   medianOf: z.number().int().min(1).max(15).default(1),
   /** absolute: leave a tier when the value is past threshold ∓ margin; ratio: past threshold × margin. */
   deescalate: z.object({ mode: z.enum(['absolute', 'ratio']), margin: z.number().finite().nonnegative(), ms: Ms }),
@@ -80,7 +80,7 @@ export const RollingSumRuleSchema = z.object({
     .min(1)
     .max(4),
   bucketMs: PositiveMs.default(60_000),
-  /** Integration step cap (domain.md §4.3: cap Δt at 2× nominal), also the step of a first reading. */
+  /** Integration step cap (docs/standards.md §4.3: cap Δt at 2× nominal), also the step of a first reading. */
   maxGapMs: PositiveMs,
   clear: z.object({
     sum: z.object({ windowMs: PositiveMs.max(86_400_000), below: Ratio }).optional(),
@@ -153,7 +153,7 @@ export const PressureDropRuleSchema = z.object({
   level: AlertLevelSchema,
   corroborated: z.object({ level: AlertLevelSchema, withinMs: Ms }).optional(),
   /**
-   * The DMA inlet condition of domain.md §9 rule 11: a device of the same `dma` reporting
+   * The DMA inlet condition of docs/standards.md §9 rule 11: a device of the same `dma` reporting
    * `metric` is the DMA's flow meter, and a drop raises only with an inflow rise of `rise`
    * over the same time-of-week baseline (the mean of the same `slotMs` slot in up to
    * `baselineWeeks` earlier weeks), or, without one, over the mean of the `fallbackMs`

@@ -39,7 +39,7 @@ export const RuleSchema = z
     for (const why of checkRule(rule)) ctx.addIssue({ code: 'custom', message: why })
   })
 
-/** One alert rule of domain.md §9, validated: `PUT /api/rules/{id}` refuses anything else with the reason. */
+/** One alert rule of docs/standards.md §9, validated: `PUT /api/rules/{id}` refuses anything else with the reason. */
 export type Rule = z.infer<typeof RuleSchema>
 export type RuleInput = z.input<typeof RuleSchema>
 export type RuleFamily = Rule['family']

@@ -3,7 +3,7 @@ import type { Alert, AlertLevel, AlertState, AlertType } from '../contracts/aler
 /** An alert as the platform keeps it: the contract object and what the rest of its life depends on. */
 export interface AlertRecord {
   readonly alert: Alert
-  /** Raised at a level that may not clear before a person acknowledges it (domain.md §9 rule 8). */
+  /** Raised at a level that may not clear before a person acknowledges it (docs/standards.md §9 rule 8). */
   readonly requiresAck: boolean
   /** The rule's clear condition held before anyone acknowledged; the acknowledgement clears it. */
   readonly clearPending: boolean

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * An indicative live AQI from the newest readings, by HJ 633-2026 Table 3
- * (in force since 2026-03-01; domain.md §2.1): 1-h columns for SO₂, NO₂, CO
+ * (in force since 2026-03-01; docs/standards.md §2.1): 1-h columns for SO₂, NO₂, CO
  * and O₃, and the daily columns for PM, which the 2026 text applies to 1-h PM.
  * The official hourly AQI is the platform's (GET /api/kpis); this figure is
  * labelled "indicative" on the screen.

@@ -4,7 +4,7 @@ import { currentLang, t } from './i18n.js'
 import { state } from './state.js'
 
 /**
- * The KPI panel from GET /api/kpis (domain.md §8): `{ days: [...] }`, one
+ * The KPI panel from GET /api/kpis (docs/standards.md §8): `{ days: [...] }`, one
  * entry per CITY_TZ day; the panel shows the newest day. Each figure shows
  * "—" until the platform reports it.
  */
@@ -30,7 +30,7 @@ export function renderKpis(root) {
 
   const night = day?.noiseNight
   const nightRate = numOrNull(night?.overall?.rate)
-  // The national target is ≥ 85 % of valid station-nights (domain.md §1.4).
+  // The national target is ≥ 85 % of valid station-nights (docs/standards.md §1.4).
   const nightTarget = numOrNull(night?.targetPct) ?? 85
   const nightNote = [`${t('kpi.target')} ≥ ${num(nightTarget, 0)} %`, t('kpi.nightNoise.note')]
   const valid = numOrNull(night?.overall?.validDataRate)

@@ -27,7 +27,7 @@ export function applySignal(open: AlertRecord | undefined, signal: RuleSignal, n
   if (!open) return signal.level === null ? null : raise(signal, signal.level, at, newId())
   const { alert } = open
   if (signal.level === null) {
-    // domain.md §9 rule 8: a red gas alert never clears before a person has acknowledged it.
+    // docs/standards.md §9 rule 8: a red gas alert never clears before a person has acknowledged it.
     if (open.requiresAck && alert.state === 'active') {
       if (open.clearPending) return null
       const detail = `the clear condition holds (value ${fmt(signal.value)}); the alert clears when acknowledged`

@@ -14,10 +14,10 @@ const DAILY_INDICATOR: Record<Exclude<AirMetric, 'o3_ugm3'>, Indicator> = {
   pm25_ugm3: 'pm25_24h',
 }
 
-// GB 3095-2026 Table 4 (domain.md §2.4): a daily value needs ≥ 20 hourly values, an 8-h O₃ value ≥ 6.
+// GB 3095-2026 Table 4 (docs/standards.md §2.4): a daily value needs ≥ 20 hourly values, an 8-h O₃ value ≥ 6.
 export const MIN_DAILY_HOURS = 20
 export const MIN_8H_HOURS = 6
-// HJ 663-2013 (primary-recalled, domain.md §2.4: verify for 2026): the daily max 8-h needs 14 valid 8-h values.
+// HJ 663-2013 (primary-recalled, docs/standards.md §2.4: verify for 2026): the daily max 8-h needs 14 valid 8-h values.
 export const MIN_8H_WINDOWS = 14
 
 export interface AqiFigure {
@@ -53,7 +53,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 /**
  * Hourly (real-time) and daily AQI of one station for one local day by
- * HJ 633-2026 (domain.md §2): hourly from 1-h means, PM against the daily
+ * HJ 633-2026 (docs/standards.md §2): hourly from 1-h means, PM against the daily
  * breakpoints; daily from daily means and the O₃ daily max 8-h.
  */
 export function airQuality(

@@ -14,7 +14,7 @@ export interface HourSamples {
 
 /**
  * Splits a metric's series into local clock hours. Each sample stands for the
- * time until the next one, capped at `maxGapMs` (domain.md §4.3: cap Δt at 2×
+ * time until the next one, capped at `maxGapMs` (docs/standards.md §4.3: cap Δt at 2×
  * nominal) and at the hour's end, so a gap in the data is not counted as covered.
  */
 export function hourly(
@@ -56,7 +56,7 @@ export function weightedMean(values: readonly number[], weights: readonly number
   return w > 0 ? sum / w : NaN
 }
 
-/** GB 3095-2026 Table 4 and the HJ 906 engineering default (domain.md §1.2): an hour is valid with ≥ 45 min of data. */
+/** GB 3095-2026 Table 4 and the HJ 906 engineering default (docs/standards.md §1.2): an hour is valid with ≥ 45 min of data. */
 export const MIN_HOUR_COVERAGE_MS = 45 * 60_000
 
 export const isValidHour = (h: HourSamples | undefined, minCoverageMs = MIN_HOUR_COVERAGE_MS): h is HourSamples =>

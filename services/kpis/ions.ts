@@ -1,7 +1,7 @@
 import type { TelemetryPoint } from '../../core/ports/telemetry-store.js'
 
 /**
- * Negative-ion grades as remembered from QX/T 380-2017 (domain.md §3:
+ * Negative-ion grades as remembered from QX/T 380-2017 (docs/standards.md §3:
  * uncertain, table not retrieved; verify before relying on it). Information
  * only: ions are never a safety alarm.
  */
@@ -20,7 +20,7 @@ export interface IonDay {
   readonly grade: (typeof ION_GRADES)[number] | null
 }
 
-/** The daily mean of `ions_cm3` at one station and its grade (domain.md §3: grade the daily mean). */
+/** The daily mean of `ions_cm3` at one station and its grade (docs/standards.md §3: grade the daily mean). */
 export function ionDay(deviceId: string, points: readonly TelemetryPoint[]): IonDay {
   const values = points.map((p) => p.values['ions_cm3']).filter((v): v is number => v !== undefined && v >= 0)
   if (values.length === 0) return { deviceId, samples: 0, mean: null, grade: null }
@@ -28,4 +28,4 @@ export function ionDay(deviceId: string, points: readonly TelemetryPoint[]): Ion
   return { deviceId, samples: values.length, mean, grade: ION_GRADES.find((g) => mean >= g.min) ?? null }
 }
 
-export const ION_GRADE_SOURCE = 'QX/T 380-2017 as remembered (domain.md §3); to verify'
+export const ION_GRADE_SOURCE = 'QX/T 380-2017 as remembered (docs/standards.md §3); to verify'

@@ -25,12 +25,12 @@ export interface KpiServiceDeps {
 }
 
 /**
- * The policy KPIs of domain.md §8 that the sensors can measure, per CITY_TZ
+ * The policy KPIs of docs/standards.md §8 that the sensors can measure, per CITY_TZ
  * day, computed from stored history on request.
  */
 export function createKpiService({ store, registry, timeZone, night }: KpiServiceDeps) {
   const local = createLocalTime(timeZone)
-  // A reading stands for at most twice its device's interval (domain.md §4.3).
+  // A reading stands for at most twice its device's interval (docs/standards.md §4.3).
   const maxGap = (d: Device) => 2 * (d.intervalS ?? 60) * 1_000
   const devicesOf = (kind: Kind) => registry.list().filter((d) => d.kind === kind)
   const fetch = (d: Device, from: number, to: number): Promise<TelemetryPoint[]> =>

@@ -5,10 +5,10 @@ import { NIGHT_HOURS } from '../rules/local-time.js'
 import { energyMean, roundHalfEven } from '../rules/noise-math.js'
 import { hourly, isValidHour } from './hourly.js'
 
-/** GB 3096-2008 Table 1 night limits, dB(A) (domain.md §1.1); the noise.night rule's own limits win when present. */
+/** GB 3096-2008 Table 1 night limits, dB(A) (docs/standards.md §1.1); the noise.night rule's own limits win when present. */
 export const NIGHT_LIMITS: Record<NoiseZone, number> = { '0': 40, '1': 45, '2': 50, '3': 55, '4a': 55, '4b': 60 }
 
-/** Engineering default pending HJ 906-2017 §6 (domain.md §1.2, uncertain): Ln needs 6 of the 8 night hours. */
+/** Engineering default pending HJ 906-2017 §6 (docs/standards.md §1.2, uncertain): Ln needs 6 of the 8 night hours. */
 export const MIN_NIGHT_HOURS = 6
 
 export const NIGHT_KPI_LABEL = 'platform estimate (automatic monitoring, station-night basis)'
@@ -47,14 +47,14 @@ export interface NightCompliance {
   readonly overall: ComplianceFigure
   readonly byZone: Partial<Record<NoiseZone, ComplianceFigure>>
   readonly stations: StationNight[]
-  /** Noise devices with no zone: no limit applies, so they are listed apart (domain.md §9 notes). */
+  /** Noise devices with no zone: no limit applies, so they are listed apart (docs/standards.md §9 notes). */
   readonly unclassified: string[]
 }
 
 const pct = (n: number, d: number): number | null => (d > 0 ? roundHalfEven((n / d) * 100, 1) : null)
 
 /**
- * "声环境功能区夜间达标率" on the automatic-monitoring basis of domain.md §1.4:
+ * "声环境功能区夜间达标率" on the automatic-monitoring basis of docs/standards.md §1.4:
  * valid station-nights with Ln ≤ the zone's night limit over valid station-nights.
  * The night that starts at `nightStartHour` on the day beginning at `firstHour` is that day's.
  */

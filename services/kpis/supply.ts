@@ -1,7 +1,7 @@
 import type { TelemetryPoint } from '../../core/ports/telemetry-store.js'
 import { roundHalfEven } from '../rules/noise-math.js'
 
-/** GB/T 32063-2015 §3.3 (domain.md §6): end-of-network pressure ≥ 0.14 MPa; compliance target ≥ 97 %. */
+/** GB/T 32063-2015 §3.3 (docs/standards.md §6): end-of-network pressure ≥ 0.14 MPa; compliance target ≥ 97 %. */
 export const MIN_SUPPLY_MPA = 0.14
 
 export interface ShareFigure {
@@ -29,7 +29,7 @@ export function pressureCompliance(series: readonly (readonly TelemetryPoint[])[
 }
 
 /**
- * GB/T 12325-2008 supply voltage band (domain.md §7): 220 V single-phase
+ * GB/T 12325-2008 supply voltage band (docs/standards.md §7): 220 V single-phase
  * +7 % / −10 % (198–235.4 V); three-phase 20 kV and below (380 V, 10 kV) ±7 %.
  */
 export function voltageBand(nominalV: number, phases: 1 | 3 | undefined): { low: number; high: number } {
@@ -45,7 +45,7 @@ export interface VoltageSeries {
 }
 
 /**
- * Voltage compliance rate (电压合格率, domain.md §7): time inside the band over
+ * Voltage compliance rate (电压合格率, docs/standards.md §7): time inside the band over
  * monitored time. Each reading stands for the time to the next, capped at maxGapMs.
  * `samples` and `within` are in seconds here.
  */

@@ -1,6 +1,6 @@
 import { roundHalfEven } from './noise-math.js'
 
-// HJ 633-2026 Table 3 (domain.md §2.1, primary): concentrations in µg/m³, CO in mg/m³.
+// HJ 633-2026 Table 3 (docs/standards.md §2.1, primary): concentrations in µg/m³, CO in mg/m³.
 const IAQI_STEPS = [0, 50, 100, 150, 200, 300, 400, 500] as const
 
 export const BREAKPOINTS = {
@@ -40,7 +40,7 @@ export function iaqi(indicator: Indicator, concentration: number): Iaqi {
   const lo = IAQI_STEPS[i - 1] as number
   const hi = IAQI_STEPS[i] as number
   const raw = ((hi - lo) / (bpHi - bpLo)) * (Math.max(c, 0) - bpLo) + lo
-  // Snap before rounding up, so 100.00000000001 stays 100 (domain.md §2.2).
+  // Snap before rounding up, so 100.00000000001 stays 100 (docs/standards.md §2.2).
   return { value: Math.max(0, Math.ceil(raw - 1e-9)), overCap: false }
 }
 

@@ -6,7 +6,7 @@ import { WATERLOGGING_RULES } from './defaults/waterlogging.js'
 
 export { DAY_LIMITS, NIGHT_LIMITS, NIGHT_START } from './defaults/noise-limits.js'
 
-/** The 18 default rules of domain.md §9, in its order; every number is data with its source. */
+/** The 18 default rules of docs/standards.md §9, in its order; every number is data with its source. */
 export const DEFAULT_RULES: readonly Rule[] = [
   ...WATERLOGGING_RULES,
   ...NOISE_RULES,

@@ -20,7 +20,7 @@ export interface InflowRise {
 }
 
 /**
- * The inlet flow of one DMA as its flow meter reported it (domain.md §6): recent readings
+ * The inlet flow of one DMA as its flow meter reported it (docs/standards.md §6): recent readings
  * for the fallback mean and the peak, and slot means per time of week for the dynamic
  * baseline (Vitens DBM: the same time of week in earlier weeks). Both are bounded.
  */

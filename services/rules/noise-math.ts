@@ -1,4 +1,4 @@
-// GB 3096-2008 App. C and HJ 640-2012 (domain.md §1.3): decibels average by energy,
+// GB 3096-2008 App. C and HJ 640-2012 (docs/standards.md §1.3): decibels average by energy,
 // never arithmetically; results are rounded to 0.1 dB half-even (GB/T 8170).
 
 export const toEnergy = (level: number): number => 10 ** (0.1 * level)
@@ -32,7 +32,7 @@ export function roundHalfEven(x: number, decimals = 0): number {
 /**
  * Lh of one clock hour from readings and the milliseconds each covers: the duration-weighted
  * energy mean, rounded to 0.1 dB, or null when less than `minCoverageMs` is covered (45 min by
- * default, mirroring GB 3095's 45-minute hour; HJ 906 threshold uncertain, domain.md §1.2).
+ * default, mirroring GB 3095's 45-minute hour; HJ 906 threshold uncertain, docs/standards.md §1.2).
  */
 export function hourlyLevel(
   levels: readonly number[],
@@ -59,9 +59,9 @@ export interface DailyLevels {
 }
 
 /**
- * Ld and Ln of one station-date from its valid Lh (domain.md §1.3). The validity
+ * Ld and Ln of one station-date from its valid Lh (docs/standards.md §1.3). The validity
  * thresholds (12 of 16 day hours, 6 of 8 night hours) are engineering defaults
- * pending HJ 906-2017 §6 (domain.md §1.2, uncertain).
+ * pending HJ 906-2017 §6 (docs/standards.md §1.2, uncertain).
  */
 export function dailyLevels(
   hours: readonly HourLevel[],
@@ -79,7 +79,7 @@ export function dailyLevels(
 }
 
 /**
- * Which date a night hour counts for (domain.md §1.3, uncertain, configurable):
+ * Which date a night hour counts for (docs/standards.md §1.3, uncertain, configurable):
  * 'start' gives the night of 22:00 d → 06:00 d+1 to d; 'calendar' gives each hour to its own date.
  */
 export type NightAttribution = 'start' | 'calendar'

@@ -21,7 +21,7 @@ export interface RuleSignal {
   readonly messageEn: string
   /** Event time of the reading that caused it (epoch ms); wall time for the silent-device rule. */
   readonly at: number
-  /** The alert may not clear until a person has acknowledged it (red gas, domain.md §9 rule 8). */
+  /** The alert may not clear until a person has acknowledged it (red gas, docs/standards.md §9 rule 8). */
   readonly requiresAck?: boolean
   /** Exceedances so far in this episode, for rules that count repeats (noise.night_lmax). */
   readonly count?: number

@@ -61,7 +61,7 @@ export function createSeriesWindow(cap = MAX_WINDOW_ENTRIES): SeriesWindow {
   }
 }
 
-/** Median of the last n values (domain.md §4.3: median of 3 against splashes and spikes). */
+/** Median of the last n values (docs/standards.md §4.3: median of 3 against splashes and spikes). */
 export interface MedianFilter {
   push(v: number): number
   size(): number

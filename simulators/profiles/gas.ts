@@ -6,7 +6,7 @@ import { HOUR_MS, type Profile } from './profile.js'
 /**
  * Gas: distribution pressure holds near the regulator setpoint (a few per cent
  * lower at mealtimes); methane in adjacent spaces is near zero, except the
- * steady biogas of sewers (domain.md §5, "sewer trap"), below the 5 %LEL tier.
+ * steady biogas of sewers (docs/standards.md §5, "sewer trap"), below the 5 %LEL tier.
  */
 export const gasProfile: Profile = (d, t, rng, s) => {
   const key = hashSeed(d.id)

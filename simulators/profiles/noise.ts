@@ -6,7 +6,7 @@ import { HOUR_MS, type Profile } from './profile.js'
 
 // Typical [day, night] LAeq by GB 3096 zone, a few dB under the limits
 // (0: 50/40, 1: 55/45, 2: 60/50, 3: 65/55, 4a: 70/55, 4b: 70/60), so that the
-// town is mostly compliant at night, as the national figures are (domain.md §1.4).
+// town is mostly compliant at night, as the national figures are (docs/standards.md §1.4).
 const TYPICAL: Record<NoiseZone, readonly [number, number]> = {
   '0': [45, 35],
   '1': [50, 40],

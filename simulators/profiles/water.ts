@@ -6,7 +6,7 @@ import { HOUR_MS, type Profile, type Values } from './profile.js'
 /**
  * Water: ponding at low points, rain gauges, river levels and supply pressure.
  * Supply pressure sits in 0.25–0.35 MPa, lowest at peak demand (GB 50015 caps
- * the dwelling inlet at 0.35 MPa; six storeys need 0.28 MPa, domain.md §6).
+ * the dwelling inlet at 0.35 MPa; six storeys need 0.28 MPa, docs/standards.md §6).
  */
 export const waterProfile: Profile = (d, t, rng, s): Values => {
   const key = hashSeed(d.id)

@@ -38,7 +38,7 @@ export function rainMmh(state: ScenarioState, t: number): number {
 }
 
 // Low points not named by the scenario drain like a sunken underpass built for a
-// 1–2 year storm, about 35–45 mm/h (domain.md §4.1, Beijing figures).
+// 1–2 year storm, about 35–45 mm/h (docs/standards.md §4.1, Beijing figures).
 const DEFAULT_PONDING: Omit<Ponding, 'deviceId'> = { capacityMmh: 40, cmPerMm: 0.3, drainCmPerMin: 0.5 }
 
 /**

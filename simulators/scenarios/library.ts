@@ -25,5 +25,5 @@ export function loadScenario(name: string): Scenario {
 
 export const loadScenarios = (): Scenario[] => scenarioNames().map(loadScenario)
 
-/** The alerts a scenario is expected to raise through the platform's default rules (domain.md §9). */
+/** The alerts a scenario is expected to raise through the platform's default rules (docs/standards.md §9). */
 export const expectedAlerts = (name: string): ExpectedAlert[] => loadScenario(name).expectedAlerts

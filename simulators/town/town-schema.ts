@@ -17,7 +17,7 @@ const ALL_ROLES = Object.values(ROLES).flat() as [string, ...string[]]
 export const RoleSchema = z.enum(ALL_ROLES)
 export type Role = (typeof ROLES)[Kind][number]
 
-/** Surroundings that change a signal: ions are higher near parks and water (domain.md §3). */
+/** Surroundings that change a signal: ions are higher near parks and water (docs/standards.md §3). */
 export const SiteSchema = z.enum(['park', 'water', 'street', 'residential', 'industrial', 'underpass', 'low_road'])
 export type Site = z.infer<typeof SiteSchema>
 

@@ -121,7 +121,7 @@ describe('operations dashboard', () => {
   test('an alert appears, is acknowledged by a click and changes state', async () => {
     const gas = town.byKind('gas').find((d) => d.role === 'gas_adjacent')
     if (!gas) throw new Error('the sample town has no adjacent-space gas device')
-    // domain.md §9 rule 8: one reading at ≥ 35 %LEL raises red at once.
+    // docs/standards.md §9 rule 8: one reading at ≥ 35 %LEL raises red at once.
     await client.publishAsync(`city/gas/${gas.id}/telemetry`, JSON.stringify({ values: { methane_lel_pct: 42 } }), {
       qos: 1,
     })

@@ -7,7 +7,7 @@ const KpiQuerySchema = z.object({
   date: z.iso.date('a local date as YYYY-MM-DD').optional(),
 })
 
-/** GET /api/kpis?date=YYYY-MM-DD: the measurable policy KPIs of domain.md §8 for a CITY_TZ day. */
+/** GET /api/kpis?date=YYYY-MM-DD: the measurable policy KPIs of docs/standards.md §8 for a CITY_TZ day. */
 export interface KpiRouteOptions {
   kpis: KpiService
   clock: Clock

@@ -11,7 +11,7 @@ export const NOISE_RULES: Rule[] = [
     kind: 'noise',
     enabled: true,
     source:
-      'GB 3096-2008 Table 1 night limits by zone and §3.4 night window (secondary, table primary-recalled); Lh energy mean per §1.3; hour valid with ≥ 45 min covered: engineering default pending HJ 906-2017 §6 (uncertain). domain.md §9 rule 5.',
+      'GB 3096-2008 Table 1 night limits by zone and §3.4 night window (secondary, table primary-recalled); Lh energy mean per §1.3; hour valid with ≥ 45 min covered: engineering default pending HJ 906-2017 §6 (uncertain). docs/standards.md §9 rule 5.',
     family: 'hourly_leq',
     metric: 'laeq_db',
     period: 'night',
@@ -33,7 +33,7 @@ export const NOISE_RULES: Rule[] = [
     kind: 'noise',
     enabled: true,
     source:
-      'GB 3096-2008 §5.4: at night Lmax ≤ night limit + 15 dB(A) (secondary, several EIA tools; GB 3096-93 text). Repeat and clear windows: engineering default, domain.md §9 rule 6.',
+      'GB 3096-2008 §5.4: at night Lmax ≤ night limit + 15 dB(A) (secondary, several EIA tools; GB 3096-93 text). Repeat and clear windows: engineering default, docs/standards.md §9 rule 6.',
     family: 'lmax_night',
     metric: 'lmax_db',
     nightStart: NIGHT_START,
@@ -50,7 +50,7 @@ export const NOISE_RULES: Rule[] = [
     kind: 'noise',
     enabled: true,
     source:
-      'GB 3096-2008 Table 1 day limits by zone, day 06:00–22:00 (§3.4; secondary, table primary-recalled); hour validity as noise.night (uncertain). domain.md §9 rule 7.',
+      'GB 3096-2008 Table 1 day limits by zone, day 06:00–22:00 (§3.4; secondary, table primary-recalled); hour validity as noise.night (uncertain). docs/standards.md §9 rule 7.',
     family: 'hourly_leq',
     metric: 'laeq_db',
     period: 'day',

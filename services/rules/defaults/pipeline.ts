@@ -10,7 +10,7 @@ export const PIPELINE_RULES: Rule[] = [
     kind: 'gas',
     enabled: true,
     source:
-      'No national %LEL tier table (domain.md §0.5, uncertain). 20 %LEL orange = GB 50838-2015 gas-cabin alarm setpoint; 35 %LEL red = GB 50838-2015 emergency shut-off (secondary); GB/T 50493-2019 2nd alarm ≤ 50 %LEL (secondary). 5 and 10 %LEL: engineering (check for sewer biogas, §5). domain.md §9 rule 8.',
+      'No national %LEL tier table (docs/standards.md §0.5, uncertain). 20 %LEL orange = GB 50838-2015 gas-cabin alarm setpoint; 35 %LEL red = GB 50838-2015 emergency shut-off (secondary); GB/T 50493-2019 2nd alarm ≤ 50 %LEL (secondary). 5 and 10 %LEL: engineering (check for sewer biogas, §5). docs/standards.md §9 rule 8.',
     family: 'tiered_threshold',
     metric: 'methane_lel_pct',
     direction: 'above',
@@ -33,7 +33,7 @@ export const PIPELINE_RULES: Rule[] = [
     kind: 'gas',
     enabled: true,
     source:
-      'Relative to the device nominalKpa; GB 50028 class bounds (low-pressure main < 10 kPa; secondary, primary-recalled). The ±10 %/−20 %/−50 % bands and the 5 %/min drop are engineering defaults (domain.md §5 anomalies, §9 rule 9), to tune with replays.',
+      'Relative to the device nominalKpa; GB 50028 class bounds (low-pressure main < 10 kPa; secondary, primary-recalled). The ±10 %/−20 %/−50 % bands and the 5 %/min drop are engineering defaults (docs/standards.md §5 anomalies, §9 rule 9), to tune with replays.',
     family: 'nominal_relative',
     metric: 'pressure_kpa',
     nominal: 'nominalKpa',
@@ -53,7 +53,7 @@ export const PIPELINE_RULES: Rule[] = [
     kind: 'water',
     enabled: true,
     source:
-      'GB/T 32063-2015 §3.3 end-of-network pressure ≥ 0.14 MPa (secondary, medium confidence); 0.10 and 0.05 MPa tiers and the 0.16 MPa clear level: engineering (domain.md §6, §9 rule 10).',
+      'GB/T 32063-2015 §3.3 end-of-network pressure ≥ 0.14 MPa (secondary, medium confidence); 0.10 and 0.05 MPa tiers and the 0.16 MPa clear level: engineering (docs/standards.md §6, §9 rule 10).',
     family: 'tiered_threshold',
     metric: 'pressure_mpa',
     direction: 'below',
@@ -73,7 +73,7 @@ export const PIPELINE_RULES: Rule[] = [
     kind: 'water',
     enabled: true,
     source:
-      'Burst signature (domain.md §6, engineering): pressure falls ≥ 0.05 MPa and ≥ 15 % within 5 min, with the DMA inlet flow_m3h ≥ 30 % above the same time-of-week baseline (mean of the same 15-min slot over up to 12 earlier weeks, after Vitens DBM, §6); with less history, above the mean of the 30 min before the 5-min window (engineering fallback); a DMA without flow data raises on pressure alone. A second sensor of the same DMA agreeing → red. Drop and rise thresholds are not standardised (§6); tune with replays. domain.md §9 rule 11.',
+      'Burst signature (docs/standards.md §6, engineering): pressure falls ≥ 0.05 MPa and ≥ 15 % within 5 min, with the DMA inlet flow_m3h ≥ 30 % above the same time-of-week baseline (mean of the same 15-min slot over up to 12 earlier weeks, after Vitens DBM, §6); with less history, above the mean of the 30 min before the 5-min window (engineering fallback); a DMA without flow data raises on pressure alone. A second sensor of the same DMA agreeing → red. Drop and rise thresholds are not standardised (§6); tune with replays. docs/standards.md §9 rule 11.',
     family: 'pressure_drop',
     metric: 'pressure_mpa',
     windowMs: 5 * MIN,
@@ -91,7 +91,7 @@ export const PIPELINE_RULES: Rule[] = [
     kind: 'water',
     enabled: true,
     source:
-      'IWA minimum night flow, mean inflow 02:00–04:00 vs median of the previous 14 nights (domain.md §6, secondary code); 1.3×/1.6× factors, +1 m³/h floor and 3 nights: engineering defaults (§9 rule 12).',
+      'IWA minimum night flow, mean inflow 02:00–04:00 vs median of the previous 14 nights (docs/standards.md §6, secondary code); 1.3×/1.6× factors, +1 m³/h floor and 3 nights: engineering defaults (§9 rule 12).',
     family: 'night_flow',
     metric: 'flow_m3h',
     windowStart: '02:00',

@@ -11,7 +11,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     kind: 'power',
     enabled: true,
     source:
-      'GB/T 12325-2008: 220 V single-phase +7 %/−10 % (198–235.4 V), ≤ 20 kV three-phase ±7 % (secondary, primary-recalled). Orange −15 %/+10 % and the 1 % clear margin: engineering (domain.md §7, §9 rule 13).',
+      'GB/T 12325-2008: 220 V single-phase +7 %/−10 % (198–235.4 V), ≤ 20 kV three-phase ±7 % (secondary, primary-recalled). Orange −15 %/+10 % and the 1 % clear margin: engineering (docs/standards.md §7, §9 rule 13).',
     family: 'nominal_relative',
     metric: 'voltage_v',
     nominal: 'nominalV',
@@ -31,7 +31,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     kind: 'power',
     enabled: true,
     source:
-      'No national sensor rule (domain.md §7, engineering): voltage < 10 % of nominal, or offline with a healthy last voltage; ≥ 3 devices of one district within 2 min is an area outage. domain.md §9 rule 14.',
+      'No national sensor rule (docs/standards.md §7, engineering): voltage < 10 % of nominal, or offline with a healthy last voltage; ≥ 3 devices of one district within 2 min is an area outage. docs/standards.md §9 rule 14.',
     family: 'outage',
     metric: 'voltage_v',
     nominal: 'nominalV',
@@ -50,7 +50,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     kind: 'power',
     enabled: true,
     source:
-      'GB/T 15945-2008 frequency ±0.2 Hz, ±0.5 Hz for small systems (primary-recalled); power factor 0.90 reference of the 1983 power-factor tariff rules for ≥ 100 kVA users (primary-recalled, uncertain). domain.md §7, §9 rule 15.',
+      'GB/T 15945-2008 frequency ±0.2 Hz, ±0.5 Hz for small systems (primary-recalled); power factor 0.90 reference of the 1983 power-factor tariff rules for ≥ 100 kVA users (primary-recalled, uncertain). docs/standards.md §7, §9 rule 15.',
     family: 'band',
     conditions: [
       { metric: 'freq_hz', center: 50, meanWindowMs: 0, above: 0.2, level: 'yellow', holdMs: MIN },
@@ -66,7 +66,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     kind: 'air',
     enabled: true,
     source:
-      'HJ 633-2026 real-time AQI (1-h values, PM against daily breakpoints; Table 3 and §4.2, primary); categories Table 1 (primary); 1-h value valid with ≥ 45 min (GB 3095-2026 Table 4, primary). 2-hour confirmation and −10 clear margin: engineering (domain.md §9 rule 16).',
+      'HJ 633-2026 real-time AQI (1-h values, PM against daily breakpoints; Table 3 and §4.2, primary); categories Table 1 (primary); 1-h value valid with ≥ 45 min (GB 3095-2026 Table 4, primary). 2-hour confirmation and −10 clear margin: engineering (docs/standards.md §9 rule 16).',
     family: 'aqi_hourly',
     standard: 'HJ 633-2026',
     tiers: [
@@ -86,7 +86,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     type: 'device',
     enabled: true,
     source:
-      'Engineering (domain.md §9 rule 17): no telemetry for 3× the expected interval by the wall clock, or status offline; yellow for water and gas devices during rain or an active alert.',
+      'Engineering (docs/standards.md §9 rule 17): no telemetry for 3× the expected interval by the wall clock, or status offline; yellow for water and gas devices during rain or an active alert.',
     family: 'silent',
     intervalMultiple: 3,
     defaultIntervalS: 60,
@@ -100,7 +100,7 @@ export const POWER_AIR_DEVICE_RULES: Rule[] = [
     kind: 'ion',
     enabled: true,
     source:
-      'domain.md §3: ions are an information indicator, never a safety alarm (QX/T 380-2017 and LY/T 2586-2016 tables not retrieved, uncertain); alarm only on data quality: flat for ≥ 6 h, < 0 or > 10⁶ /cm³ (secondary). domain.md §9 rule 18.',
+      'docs/standards.md §3: ions are an information indicator, never a safety alarm (QX/T 380-2017 and LY/T 2586-2016 tables not retrieved, uncertain); alarm only on data quality: flat for ≥ 6 h, < 0 or > 10⁶ /cm³ (secondary). docs/standards.md §9 rule 18.',
     family: 'data_quality',
     metric: 'ions_cm3',
     flatMs: 6 * HOUR,

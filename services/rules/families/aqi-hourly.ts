@@ -7,7 +7,7 @@ type R = RuleOf<'aqi_hourly'>
 type AirMetric = keyof typeof HOURLY_METRIC_INDICATOR
 const AIR_METRICS = Object.keys(HOURLY_METRIC_INDICATOR) as AirMetric[]
 
-// HJ 633-2026 real-time AQI (domain.md §2, §9 rule 16): 1-h means, valid with ≥ 45 min of the
+// HJ 633-2026 real-time AQI (docs/standards.md §2, §9 rule 16): 1-h means, valid with ≥ 45 min of the
 // hour covered (GB 3095-2026 Table 4), judged when a reading of a later hour closes the hour.
 export const aqiHourly: Family<R> = {
   metrics: () => AIR_METRICS,

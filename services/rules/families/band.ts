@@ -5,7 +5,7 @@ import type { Family, Outcome } from './types.js'
 
 type R = RuleOf<'band'>
 
-// domain.md §9 rule 15: |freq_hz − 50| > 0.2 / 0.5 Hz for 1 min (GB/T 15945), 15-min mean
+// docs/standards.md §9 rule 15: |freq_hz − 50| > 0.2 / 0.5 Hz for 1 min (GB/T 15945), 15-min mean
 // pf < 0.90 on devices of ≥ 100 kVA; each condition keeps its last verdict between readings.
 // The level follows the highest condition held, down as well as up; back in band clears.
 export const band: Family<R> = {
@@ -60,7 +60,7 @@ export const band: Family<R> = {
           return best
         }
         if (cur < 0) return undefined
-        // De-escalate (domain.md §9: "escalate fast, de-escalate slowly") once only a lower
+        // De-escalate (docs/standards.md §9: "escalate fast, de-escalate slowly") once only a lower
         // condition has held for its own hold time: orange → yellow when |Δf| is back in 0.2–0.5 Hz.
         const curMet = rule.conditions.some((c, i) => since[i] !== null && levelRank(c.level) >= cur)
         if (best && levelRank(best.level as AlertLevel) < cur && !curMet) {

@@ -3,7 +3,7 @@ import type { Family } from './types.js'
 
 type R = RuleOf<'data_quality'>
 
-// domain.md §3 and §9 rule 18: negative-ion counts raise no safety alarm, only data-quality
+// docs/standards.md §3 and §9 rule 18: negative-ion counts raise no safety alarm, only data-quality
 // ones: a flat line for 6 h, or a value outside [0, 10⁶]; 1 h of varying in-range data clears.
 export const dataQuality: Family<R> = {
   metrics: (rule) => [rule.metric],

@@ -6,7 +6,7 @@ import type { Family, Outcome } from './types.js'
 
 type R = RuleOf<'hourly_leq'>
 
-// domain.md §9 rules 5 and 7, §1.3: Lh is the duration-weighted energy mean of the clock
+// docs/standards.md §9 rules 5 and 7, §1.3: Lh is the duration-weighted energy mean of the clock
 // hour, valid with ≥ 45 min covered, judged when a reading of a later hour closes it.
 export const hourlyLeq: Family<R> = {
   metrics: (rule) => [rule.metric],

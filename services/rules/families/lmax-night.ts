@@ -4,7 +4,7 @@ import type { Family, Outcome } from './types.js'
 
 type R = RuleOf<'lmax_night'>
 
-// GB 3096-2008 §5.4 (domain.md §1.1, §9 rule 6): at night, Lmax ≤ night limit + 15 dB(A).
+// GB 3096-2008 §5.4 (docs/standards.md §1.1, §9 rule 6): at night, Lmax ≤ night limit + 15 dB(A).
 // One reading raises. Repeats within the repeat window only count; the count goes out with the
 // next update after the window, or with the clear, so a noisy night is one alert, not a flood.
 export const lmaxNight: Family<R> = {

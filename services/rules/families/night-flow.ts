@@ -5,7 +5,7 @@ import type { Family, Outcome } from './types.js'
 
 type R = RuleOf<'night_flow'>
 
-// IWA minimum night flow (domain.md §6, §9 rule 12): the mean inflow 02:00–04:00 local is
+// IWA minimum night flow (docs/standards.md §6, §9 rule 12): the mean inflow 02:00–04:00 local is
 // judged once the window has passed, against the median of the previous nights.
 export const nightFlow: Family<R> = {
   metrics: (rule) => [rule.metric],

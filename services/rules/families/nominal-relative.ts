@@ -16,7 +16,7 @@ const boundsOf = (t: Partial<Bounds> & { singlePhase?: Partial<Bounds> | undefin
   above: (single ? t.singlePhase?.above : undefined) ?? t.above,
 })
 
-// domain.md §9 rules 9 (gas pressure vs nominal_kpa, GB 50028 classes) and 13 (GB/T 12325
+// docs/standards.md §9 rules 9 (gas pressure vs nominal_kpa, GB 50028 classes) and 13 (GB/T 12325
 // voltage bands: 220 V single-phase −10 %/+7 %, three-phase ±7 %).
 export const nominalRelative: Family<R> = {
   metrics: (rule) => [rule.metric],

@@ -3,7 +3,7 @@ import type { Family, FamilyCtx, Outcome } from './types.js'
 
 type R = RuleOf<'outage'>
 
-// domain.md §7 and §9 rule 14: voltage < 10 % of nominal, or a device going offline while its
+// docs/standards.md §7 and §9 rule 14: voltage < 10 % of nominal, or a device going offline while its
 // last voltage was healthy, is an outage; several in one district within 2 min is an area outage.
 export const outage: Family<R> = {
   metrics: (rule) => [rule.metric],

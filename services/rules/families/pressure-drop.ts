@@ -13,7 +13,7 @@ interface Drop {
 
 const pct = (x: number) => Math.round(x * 100)
 
-// domain.md §6 burst signature and §9 rule 11: pressure falls ≥ 0.05 MPa and ≥ 15 % within
+// docs/standards.md §6 burst signature and §9 rule 11: pressure falls ≥ 0.05 MPa and ≥ 15 % within
 // 5 min, with the DMA inlet flow up ≥ 30 % over its baseline (or no flow meter) → orange;
 // a second sensor of the same DMA agreeing within the window → red for both.
 export const pressureDrop: Family<R> = {

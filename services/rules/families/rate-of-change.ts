@@ -5,7 +5,7 @@ import type { Family } from './types.js'
 
 type R = RuleOf<'rate_of_change'>
 
-// domain.md §9 rule 2 and §4.3: depth rate = change of the median-filtered depth within the
+// docs/standards.md §9 rule 2 and §4.3: depth rate = change of the median-filtered depth within the
 // window; a fast rise raises the level the depth alone would have by one step.
 export const rateOfChange: Family<R> = {
   metrics: (rule) => [rule.metric],

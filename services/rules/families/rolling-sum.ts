@@ -16,7 +16,7 @@ interface Win {
   pos: number
 }
 
-// domain.md §4.3: rain_mm(window) = Σ rain_mmh_i · Δt_i(h), with Δt capped. Amounts go into
+// docs/standards.md §4.3: rain_mm(window) = Σ rain_mmh_i · Δt_i(h), with Δt capped. Amounts go into
 // fixed buckets and each window keeps a running sum, so a reading costs O(windows), and a
 // 12 h window at one reading a second stays 720 entries.
 export const rollingSum: Family<R> = {

@@ -6,7 +6,7 @@ import { ANY_METRIC, type Family, type Outcome, type SharedState } from './types
 
 type R = RuleOf<'silent'>
 
-// domain.md §9 rule 17: the only rule judged by the wall clock (contract §2). Offline raises at
+// docs/standards.md §9 rule 17: the only rule judged by the wall clock (contract §2). Offline raises at
 // once; otherwise silence longer than 3× the expected interval; the next valid reading clears.
 export const silent: Family<R> = {
   metrics: () => [ANY_METRIC],

@@ -10,7 +10,7 @@ interface Run {
   count: number
 }
 
-// domain.md §9 rules 1, 8 and 10: escalate as soon as a tier's hold is met; de-escalate
+// docs/standards.md §9 rules 1, 8 and 10: escalate as soon as a tier's hold is met; de-escalate
 // and clear only after the value has stayed on the safe side for the stated time.
 export const tieredThreshold: Family<R> = {
   metrics: (rule) => [rule.metric],
@@ -23,7 +23,7 @@ export const tieredThreshold: Family<R> = {
     let clearSince: number | null = null
 
     const meets = (v: number, th: number) => (above ? v >= th : v < th)
-    // Still inside tier i once hysteresis is allowed for (domain.md §9: "< tier − 3 cm", "< 80 % of the tier").
+    // Still inside tier i once hysteresis is allowed for (docs/standards.md §9: "< tier − 3 cm", "< 80 % of the tier").
     const leaves = (v: number, i: number) => {
       const th = (rule.tiers[i] as R['tiers'][number]).threshold
       const m = rule.deescalate.margin

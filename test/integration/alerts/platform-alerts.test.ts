@@ -111,7 +111,7 @@ test('an alert goes out on MQTT, Socket.IO and the webhook; ack through the API 
   const again = await api<Alert>('POST', `/api/alerts/${raised.id}/ack`, { by: 'zhao' })
   expect(again.body.ackedBy).toBe('li')
 
-  // Below 2 %LEL for 30 min of event time clears it (domain.md §9 rule 8).
+  // Below 2 %LEL for 30 min of event time clears it (docs/standards.md §9 rule 8).
   await send(
     id,
     Array.from({ length: 32 }, (_, i) => ({ ts: t0 + (i + 1) * MIN, methane: 1 })),

@@ -23,7 +23,7 @@ export function apiOf(httpUrl: string): Api {
 
 /**
  * Registers a ponding point in `district` and sends it `depthCm` for three
- * minutes of event time (domain.md §9 rule 1: median of 3, held 2 readings
+ * minutes of event time (docs/standards.md §9 rule 1: median of 3, held 2 readings
  * and 1 min), then answers the waterlogging alert it raised at `level`.
  */
 export async function raiseWaterlogging(

@@ -34,7 +34,7 @@ test('an alert open before a restart clears by its rule once the water has gone'
   const id = `wl-${randomUUID().slice(0, 8)}`
   const t0 = Math.floor((Date.now() - 3 * 60 * MIN) / MIN) * MIN
   tp = await startTestPlatform()
-  // Median-of-3 depth at 35 cm for two readings: waterlogging.depth orange (domain.md §9 rule 1).
+  // Median-of-3 depth at 35 cm for two readings: waterlogging.depth orange (docs/standards.md §9 rule 1).
   await sendDepths(tp, id, t0, [35, 35, 35, 35])
   const [open] = (await alertsOf(tp, id)).filter((a) => a.ruleId === 'waterlogging.depth')
   expect(open?.level).toBe('orange')

@@ -48,7 +48,7 @@ describe('each scenario through a real platform raises exactly its expected aler
       const promised = new Set(expectedAlerts(name).map((e) => `${e.ruleId} ${e.deviceId}`))
       const got = raised.filter((a) => promised.has(`${a.ruleId} ${a.deviceId}`))
       expect(got.map((a) => peakKey(a.ruleId, a.deviceId, a.peak)).sort()).toEqual([...expected].sort())
-      // Blue is information (domain.md §9); anything above it on the scenario's devices must be promised.
+      // Blue is information (docs/standards.md §9); anything above it on the scenario's devices must be promised.
       const serious = raised.filter((a) => levelRank(a.peak) > levelRank('blue'))
       expect(serious.map((a) => peakKey(a.ruleId, a.deviceId, a.peak)).sort()).toEqual(
         expected.filter((k) => !k.endsWith(' blue')).sort(),

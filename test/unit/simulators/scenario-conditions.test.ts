@@ -24,7 +24,7 @@ const series = (events: SimEvent[], metric: string) =>
   readings(events).map((e) => ({ ts: e.ts, v: e.values[metric] ?? NaN }))
 const max = (xs: { v: number }[]) => Math.max(...xs.map((x) => x.v))
 
-/** Largest rain in mm over any window of `minutes`, integrating mm/h over 1-min readings (domain.md §4.3). */
+/** Largest rain in mm over any window of `minutes`, integrating mm/h over 1-min readings (docs/standards.md §4.3). */
 function maxRainMm(events: SimEvent[], minutes: number): number {
   const r = series(events, 'rain_mmh')
   let best = 0

@@ -24,7 +24,7 @@ test('a CITY_TZ day starts at local midnight', () => {
   expect(day.end - day.start).toBe(24 * 60 * MIN)
 })
 
-describe('night-time compliance, station-night basis (domain.md §1.4)', () => {
+describe('night-time compliance, station-night basis (docs/standards.md §1.4)', () => {
   const nightStart = local.hourStart(day.firstHour + 22)
   const station = (deviceId: string, zone: NoiseZone | undefined, hours: number, level: (h: number) => number) => ({
     deviceId,
@@ -66,7 +66,7 @@ describe('night-time compliance, station-night basis (domain.md §1.4)', () => {
   })
 })
 
-test('daily and hourly AQI by HJ 633-2026 with category (domain.md §2.6 vectors)', () => {
+test('daily and hourly AQI by HJ 633-2026 with category (docs/standards.md §2.6 vectors)', () => {
   const points = series(day.start, 24, () => ({
     pm25_ugm3: 45,
     pm10_ugm3: 130,

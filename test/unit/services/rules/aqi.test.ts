@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { aqiOf, categoryOf, hourlyAqi, iaqi, type Indicator } from '../../../../services/rules/aqi.js'
 
 describe('HJ 633-2026 IAQI and AQI', () => {
-  // domain.md §2.6 test vectors (HJ 633-2026 column).
+  // docs/standards.md §2.6 test vectors (HJ 633-2026 column).
   test.each([
     ['pm25_24h', 45, 70],
     ['pm25_24h', 60, 100],
@@ -10,7 +10,7 @@ describe('HJ 633-2026 IAQI and AQI', () => {
     ['pm10_24h', 130, 104],
     ['o3_8h', 180, 119],
     ['so2_1h', 900, 200],
-  ] as const)('%s %d → IAQI %d (domain.md §2.6)', (ind, c, expected) => {
+  ] as const)('%s %d → IAQI %d (docs/standards.md §2.6)', (ind, c, expected) => {
     expect(iaqi(ind, c).value).toBe(expected)
   })
 

@@ -15,7 +15,7 @@ const flow = (start: number, minutes: number, base: number, riseAt = Infinity, r
     Array.from({ length: minutes }, (_, i) => (start + i * MIN >= riseAt ? base * (1 + rise) : base)),
   )
 
-describe('water.burst with a DMA flow meter (domain.md §9 rule 11)', () => {
+describe('water.burst with a DMA flow meter (docs/standards.md §9 rule 11)', () => {
   test('a drop with the inflow up ≥ 30 % over the recent mean → orange, the note says so', () => {
     const engine = engineWith(burst())
     expect(feed(engine, meter, 'flow_m3h', flow(T0, 40, 100, T0 + 35 * MIN, 0.5))).toEqual([])

@@ -7,7 +7,7 @@ import {
   roundHalfEven,
 } from '../../../../services/rules/noise-math.js'
 
-describe('noise math (GB 3096-2008 App. C, domain.md §1.3)', () => {
+describe('noise math (GB 3096-2008 App. C, docs/standards.md §1.3)', () => {
   test('energy mean, not arithmetic: 50 and 60 dB average to 57.4 dB', () => {
     expect(roundHalfEven(energyMean([50, 60]), 1)).toBe(57.4)
     expect(energyMean([55, 55, 55])).toBeCloseTo(55, 10)

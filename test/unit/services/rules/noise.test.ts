@@ -76,7 +76,7 @@ describe('noise.night (hourly Lh against GB 3096 night limits)', () => {
     expect(out[1]?.messageEn).toContain('Night Ln = 47 dB(A)')
   })
 
-  test('a device without a zone is not judged (domain.md §9 notes)', () => {
+  test('a device without a zone is not judged (docs/standards.md §9 notes)', () => {
     const engine = engineWith(defaultRule('noise.night', 'hourly_leq'))
     const d = device('n-x', 'noise')
     expect(feed(engine, d, 'laeq_db', [...hourAt('2026-07-01T23:00:00', 80), [at('2026-07-02T00:00:00'), 80]])).toEqual(

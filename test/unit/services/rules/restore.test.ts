@@ -41,7 +41,7 @@ describe('engine restore after a restart', () => {
       T0,
     )
     const out = feed(engine, device('g-r', 'gas'), 'methane_lel_pct', series(T0 + MIN, MIN, Array(31).fill(0)))
-    // It steps down after 10 min (domain.md §9 rule 8), and the clear still carries the acknowledgement.
+    // It steps down after 10 min (docs/standards.md §9 rule 8), and the clear still carries the acknowledgement.
     expect(out.map((s) => [s.level, s.requiresAck])).toEqual([
       ['blue', true],
       [null, true],

@@ -10,7 +10,7 @@ const depth = () => structuredClone(DEFAULT_RULES.find((r) => r.id === 'waterlog
 const night = () => structuredClone(DEFAULT_RULES.find((r) => r.id === 'noise.night')) as Rule
 
 describe('RuleSchema and the default rules', () => {
-  test('the 18 rules of domain.md §9 are all there, in order, with their sources', () => {
+  test('the 18 rules of docs/standards.md §9 are all there, in order, with their sources', () => {
     expect(DEFAULT_RULES.map((r) => r.id)).toEqual([
       'waterlogging.depth',
       'waterlogging.rise',
@@ -38,7 +38,7 @@ describe('RuleSchema and the default rules', () => {
     expect(RuleSchema.parse(rule)).toEqual(rule)
   })
 
-  test('rule types follow domain.md §9 notes', () => {
+  test('rule types follow docs/standards.md §9 notes', () => {
     const typeOf = (id: string) => DEFAULT_RULES.find((r) => r.id === id)?.type
     expect(['waterlogging.depth', 'rain.intensity'].map(typeOf)).toEqual(['waterlogging', 'waterlogging'])
     expect(['gas.pressure', 'water.burst'].map(typeOf)).toEqual(['pipeline', 'pipeline'])
