@@ -43,11 +43,12 @@ function matches(a) {
 }
 
 /**
- * The operator's name, asked once in a dialog and kept in localStorage.
+ * The operator's name, asked once in a dialog and kept in localStorage; the
+ * same name signs acknowledgements and case actions.
  * @param {HTMLDialogElement} dialog
  * @returns {Promise<string | null>}
  */
-function operatorName(dialog) {
+export function operatorName(dialog) {
   const known = window.localStorage.getItem(OPERATOR_KEY)
   if (known) return Promise.resolve(known)
   const input = /** @type {HTMLInputElement} */ (dialog.querySelector('input'))

@@ -1,4 +1,5 @@
 // @ts-check
+import { operatorName } from './alerts.js'
 import { getKpis } from './api.js'
 import { caseAction, dispatchAlert, getCases } from './cases-api.js'
 import { renderUnitFigures } from './cases-figures.js'
@@ -17,7 +18,6 @@ import { addLabels, onLangChange, t } from './i18n.js'
 
 addLabels(CASE_LABELS)
 
-const OPERATOR_KEY = 'city-ops.operator'
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id))
 
 const view = {
@@ -31,27 +31,7 @@ const view = {
 }
 
 /** The duty operator's name, asked once in the screen's dialog and shared with acknowledgements. */
-/** @returns {Promise<string | null>} */
-function operatorName() {
-  const known = window.localStorage.getItem(OPERATOR_KEY)
-  if (known) return Promise.resolve(known)
-  const dialog = /** @type {HTMLDialogElement} */ ($('operator'))
-  const input = /** @type {HTMLInputElement} */ (dialog.querySelector('input'))
-  input.value = ''
-  dialog.showModal()
-  return new Promise((resolve) => {
-    dialog.addEventListener(
-      'close',
-      () => {
-        const name = input.value.trim()
-        if (dialog.returnValue !== 'ok' || !name) return resolve(null)
-        window.localStorage.setItem(OPERATOR_KEY, name)
-        resolve(name)
-      },
-      { once: true },
-    )
-  })
-}
+const askOperator = () => operatorName(/** @type {HTMLDialogElement} */ ($('operator')))
 
 /** @param {Case} c */
 function keep(c) {
@@ -86,7 +66,7 @@ function render() {
 /** @param {'accept' | 'report' | 'verify' | 'return'} action @param {string} note @param {HTMLButtonElement} btn */
 async function act(action, note, btn) {
   const id = view.selected
-  const by = await operatorName()
+  const by = await askOperator()
   if (!by || !id) return
   btn.disabled = true
   try {
@@ -153,7 +133,7 @@ export function decorateAlerts(list) {
 
 /** @param {string} alertId @param {HTMLButtonElement} btn */
 async function dispatch(alertId, btn) {
-  const by = await operatorName()
+  const by = await askOperator()
   if (!by) return
   btn.disabled = true
   try {

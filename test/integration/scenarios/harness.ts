@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { levelRank, type Alert, type AlertLevel } from '../../../core/contracts/alert.js'
 import type { Kind } from '../../../core/contracts/kinds.js'
-import { loadConfig } from '../../../core/config.js'
-import { createLogger } from '../../../core/logger.js'
 import type { Clock } from '../../../core/ports/clock.js'
-import { createPlatform, type Platform } from '../../../services/platform.js'
+import type { Platform } from '../../../services/platform.js'
 import type { Scenario } from '../../../simulators/scenarios/scenario-schema.js'
 import type { Town } from '../../../simulators/town/town-schema.js'
+import { startTestPlatform } from '../../helpers/platform.js'
 
 /**
  * The platform's wall clock for a run in accelerated or replayed time: the event time the
@@ -54,17 +50,9 @@ export interface ScenarioPlatform {
 
 /** A whole platform (embedded broker, SQLite, SIMULATE=0) on free ports, on a frontier clock. */
 export async function startScenarioPlatform(lagMs = 5 * 60_000): Promise<ScenarioPlatform> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'city-ops-scenario-'))
-  const config = loadConfig({
-    DATA_DIR: dir,
-    MQTT_PORT: '0',
-    HTTP_PORT: '0',
-    SIMULATE: '0',
-    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-  })
   const clock = createFrontierClock(lagMs)
-  const platform = await createPlatform(config, createLogger(config), { clock })
-  const httpUrl = await platform.listen()
+  const tp = await startTestPlatform({}, undefined, { clock })
+  const { platform, httpUrl } = tp
   let stored = 0
   const peaks = new Map<string, AlertLevel>()
   platform.bus.on('readings-stored', (readings) => {
@@ -86,10 +74,7 @@ export async function startScenarioPlatform(lagMs = 5 * 60_000): Promise<Scenari
       if (!res.ok) throw new Error(`GET /api/alerts answered ${res.status}`)
       return (await res.json()) as Alert[]
     },
-    async destroy() {
-      await platform.close()
-      await rm(dir, { recursive: true, force: true })
-    },
+    destroy: () => tp.destroy(),
   }
 }
 
