@@ -41,6 +41,17 @@ export const ConfigSchema = z.object({
   AUTO_DISPATCH_LEVEL: AutoDispatchLevelSchema.default('orange'),
   /** Per-level case deadlines overriding the defaults (services/cases/deadlines.ts), e.g. `red:5m/60m`. */
   CASE_DEADLINES: CaseDeadlineOverridesSchema.optional(),
+  /** Password of the platform's own MQTT clients (ingest, simulators) on the embedded broker; generated into DATA_DIR when unset. */
+  MQTT_SERVICE_PASSWORD: z.string().min(16).optional(),
+  /** PEM certificate and key files; with both set, HTTP_PORT speaks HTTPS and MQTTS_PORT listens for MQTT over TLS. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** MQTT over TLS on the embedded broker, when TLS_CERT_FILE and TLS_KEY_FILE are set. */
+  MQTTS_PORT: Port.default(8883),
+  /** API requests a minute per token (or per address without one) before 429. */
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6_000),
+  /** Comma-separated origins allowed to call the API from a browser; unset sends no CORS headers. */
+  CORS_ORIGINS: z.string().optional(),
 })
 
 export type Env = z.input<typeof ConfigSchema>

@@ -23,6 +23,8 @@ export const ErrorCode = {
   CaseActionUnknown: 'CITY_CASE_ACTION_UNKNOWN',
   CaseUnroutable: 'CITY_CASE_UNROUTABLE',
   UnitUnknown: 'CITY_UNIT_UNKNOWN',
+  AuthRequired: 'CITY_AUTH_REQUIRED',
+  RateLimited: 'CITY_RATE_LIMITED',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -147,4 +149,33 @@ export const unitUnknown = (id: string) =>
     ErrorCode.UnitUnknown,
     `Unit ${id} is not a responsible unit of the platform. See GET /api/units, or add it with PUT /api/units/${id}.`,
     400,
+  )
+
+export const unauthorized = (why: string) =>
+  new AppError(
+    ErrorCode.Unauthorized,
+    `${why} Send "Authorization: Bearer <token>"; an admin creates tokens with \`npm run token -- create\` or POST /api/tokens.`,
+    401,
+  )
+
+export const forbidden = (name: string, role: string, needed: string) =>
+  new AppError(
+    ErrorCode.Forbidden,
+    `The token "${name}" has the role ${role}; this needs ${needed} or above. Ask an admin for a token with that role.`,
+    403,
+  )
+
+/** Contract §5: with no token at all, the platform serves loopback only. */
+export const authRequired = (variable: string, host: string) =>
+  new AppError(
+    ErrorCode.AuthRequired,
+    `${variable}=${host} is not a loopback address, and no API token exists, so anyone who can reach it could control the platform. Set ADMIN_TOKEN (16 characters or more), or create a token with \`npm run token -- create --role admin --name <you>\`, or listen on 127.0.0.1.`,
+    500,
+  )
+
+export const rateLimited = (max: number, after: string) =>
+  new AppError(
+    ErrorCode.RateLimited,
+    `More than ${max} requests a minute came from this token or address. Wait ${after} and try again, or raise RATE_LIMIT_PER_MIN.`,
+    429,
   )

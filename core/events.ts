@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Alert } from './contracts/alert.js'
 import type { DeviceStatusEvent } from './contracts/device.js'
+import type { Kind } from './contracts/kinds.js'
 import type { RejectReason, StoredReading } from './contracts/reading.js'
 import type { Logger } from './logger.js'
 
@@ -17,6 +18,17 @@ export interface RejectedEvent {
   readonly reason: RejectReason
 }
 
+/** The disk queue reached QUEUE_MAX_READINGS (`full`), or has room again after it did. */
+export interface QueuePressureEvent {
+  readonly full: boolean
+  readonly depth: number
+  readonly max: number
+  /** Epoch ms, gateway clock. */
+  readonly at: number
+  /** Kind of the reading that found the queue full or first got in again; absent for the state at start. */
+  readonly kind?: Kind
+}
+
 /** Notifications between rooms. Work that must happen is an awaited call instead. */
 export interface BusEvents {
   'readings-stored': [readings: readonly StoredReading[]]
@@ -24,6 +36,7 @@ export interface BusEvents {
   'store-write': [event: StoreWriteEvent]
   'device-status': [event: DeviceStatusEvent]
   'alert-changed': [alert: Alert]
+  'queue-pressure': [event: QueuePressureEvent]
 }
 
 export type Bus = EventEmitter<BusEvents>

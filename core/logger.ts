@@ -18,6 +18,16 @@ const REDACT = [
   'password',
   '*.password',
   'req.headers.authorization',
+  'MQTT_SERVICE_PASSWORD',
+  '*.MQTT_SERVICE_PASSWORD',
+  'secret',
+  '*.secret',
+  'headers.authorization',
+  '*.headers.authorization',
+  'auth.token',
+  '*.auth.token',
+  'mqtt.password',
+  '*.mqtt.password',
 ]
 
 /** The single root logger; each room takes `.child({ room })`. */

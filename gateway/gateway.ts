@@ -6,8 +6,10 @@ import type { StoredReading } from '../core/contracts/reading.js'
 import type { Bus } from '../core/events.js'
 import { closeAll, type Closer } from '../core/lifecycle.js'
 import type { Logger } from '../core/logger.js'
+import type { Clock } from '../core/ports/clock.js'
 import type { DeviceRegistry } from '../core/ports/device-registry.js'
 import type { TelemetryStore } from '../core/ports/telemetry-store.js'
+import type { BrokerAuth } from './broker-auth.js'
 import { startEmbeddedBroker } from './broker.js'
 import { createDrainer } from './drain.js'
 import { createDurableQueue } from './durable-queue.js'
@@ -23,12 +25,22 @@ export interface GatewayDeps {
   log: Logger
   /** Must-happen work on each stored batch (rules, latest reading), awaited in order. */
   onStored(readings: readonly StoredReading[]): Promise<void>
+  /** Arrival stamps and status times: the gateway's own wall clock unless a test gives one. */
+  clock?: Clock
   /** MQTT client id of the ingest session; stable across restarts. */
   clientId?: string
+  /** Embedded broker: who may connect and the device topic ACL. */
+  brokerAuth?: BrokerAuth
+  /** Embedded broker: the credential the platform's own clients connect with. */
+  serviceCredential?: { readonly username: string; readonly password: string }
+  /** Embedded broker: MQTT over TLS on this port with this certificate. */
+  tls?: { readonly port: number; readonly cert: Buffer; readonly key: Buffer }
 }
 
 export interface Gateway {
   readonly mqttUrl: string
+  /** `mqtts://…` of the embedded broker's TLS listener, when one runs. */
+  readonly mqttsUrl?: string
   queueDepth(): number
   brokerConnected(): boolean
   /** Publishes through the ingest client's connection (alert sinks use it). */
@@ -49,6 +61,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, store, registry, bus, onStored } = deps
   const log = deps.log.child({ room: 'gateway' })
   const closers: Closer[] = []
+  let starting: Closer | undefined
   try {
     const clientId = deps.clientId ?? INGEST_CLIENT_ID
     await mkdir(config.dataDir, { recursive: true })
@@ -59,7 +72,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     })
     closers.push({ name: 'disk-queue', close: () => queue.close() })
     const drainer = createDrainer({ queue, store, onStored, bus, log })
-    closers.push({ name: 'drainer', close: () => drainer.close() })
+    const drainerCloser: Closer = { name: 'drainer', close: () => drainer.close() }
+    starting = drainerCloser
     // Readings left on disk by the last run go to the store first.
     drainer.kick()
 
@@ -80,12 +94,14 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       reject,
       bus,
       log,
-      now: systemClock.now,
+      now: () => (deps.clock ?? systemClock).now(),
       autoprovision: config.AUTOPROVISION,
       maxFutureMs: config.MAX_FUTURE_S * 1_000,
+      queueMax: config.QUEUE_MAX_READINGS,
     })
 
     let mqttUrl = config.MQTT_URL
+    let mqttsUrl: string | undefined
     if (!mqttUrl) {
       // Embedded: the broker hands every device publish to the gateway before
       // it acknowledges it, so a PUBACK means "on disk" even if the whole
@@ -94,6 +110,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         host: config.MQTT_HOST,
         port: config.MQTT_PORT,
         log,
+        ...(deps.brokerAuth && { auth: deps.brokerAuth }),
+        ...(deps.tls && { tls: deps.tls }),
         door: async (packet, client) => {
           if (client?.id === clientId) return
           await handle(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload))
@@ -101,13 +119,16 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       })
       closers.push({ name: 'mqtt-broker', close: () => broker.close() })
       mqttUrl = broker.url
+      mqttsUrl = broker.tlsUrl
     }
+    // On the embedded broker the ingest client is the platform itself: it signs in with the service credential.
+    const own = !config.MQTT_URL && deps.serviceCredential
 
     const ingestClient = await connectIngestClient({
       url: mqttUrl,
       clientId,
-      username: config.MQTT_USERNAME,
-      password: config.MQTT_PASSWORD,
+      username: own ? own.username : config.MQTT_USERNAME,
+      password: own ? own.password : config.MQTT_PASSWORD,
       // External broker: the ingest session is the way in (PUBACK after the disk queue).
       // Embedded: the door above is, and this client only publishes.
       handle: config.MQTT_URL ? handle : undefined,
@@ -115,9 +136,14 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     })
     link.client = ingestClient
     closers.push({ name: 'mqtt-ingest-client', close: () => ingestClient.close() })
+    // Closed first, although started early: draining stops before the client
+    // that publishes the alerts it leads to goes away.
+    closers.push(drainerCloser)
+    starting = undefined
 
     return {
       mqttUrl,
+      ...(mqttsUrl && { mqttsUrl }),
       queueDepth: () => queue.depth(),
       brokerConnected: () => ingestClient.connected(),
       publish: (topic, payload, opts) => ingestClient.publish(topic, payload, opts),
@@ -125,7 +151,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       closers,
     }
   } catch (err) {
-    await closeAll(closers, log)
+    await closeAll(starting ? [...closers, starting] : closers, log)
     throw err
   }
 }

@@ -1,3 +1,4 @@
+import type { Kind } from '../core/contracts/kinds.js'
 import type { Channel, DeviceTopic } from '../core/contracts/topics.js'
 import { parseDeviceTopic } from '../core/contracts/topics.js'
 import { queueFull } from '../core/errors.js'
@@ -23,6 +24,8 @@ export interface IngestDeps {
   maxFutureMs: number
   /** How often a full queue is looked at again, in ms. */
   roomPollMs?: number
+  /** QUEUE_MAX_READINGS, reported with the bus's 'queue-pressure' events. */
+  queueMax?: number
 }
 
 /** Resolves once the message is judged and its good readings are on disk (or it was refused). */
@@ -38,23 +41,42 @@ type ChannelHandler = (topic: DeviceTopic, payload: Buffer, signal: AbortSignal 
 export function createIngest(deps: IngestDeps): IngestHandler {
   const { queue, registry, reject, log } = deps
   const roomPollMs = deps.roomPollMs ?? 50
-  let full = false
+  // A full queue left by the last run starts a full episode; its platform alert is still open.
+  let full = queue.isFull()
 
   // While the queue is full the ack is held: the broker keeps the message for
-  // our persistent session until the store catches up.
-  const waitForRoom = async (signal: AbortSignal | undefined) => {
+  // our persistent session until the store catches up. The bus hears of the
+  // start and the end of each such episode, once (operators get a platform alert).
+  const pressure = (isFull: boolean, kind?: Kind) =>
+    deps.bus.emit('queue-pressure', {
+      full: isFull,
+      depth: queue.depth(),
+      max: deps.queueMax ?? queue.depth(),
+      at: deps.now(),
+      ...(kind && { kind }),
+    })
+  // Room at start: a platform alert the last run left open (killed while full) is cleared.
+  if (!full) pressure(false)
+  // Ends a full episode once a reading gets in, however the room came (also after a restart).
+  const roomAgain = (kind: Kind) => {
+    if (!full) return
+    full = false
+    log.info({ depth: queue.depth() }, 'disk queue has room again; acknowledging')
+    pressure(false, kind)
+  }
+  const waitForRoom = async (signal: AbortSignal | undefined, kind: Kind) => {
     if (!queue.isFull()) return
     if (!full) {
       full = true
       log.warn({ err: queueFull(queue.depth()) }, 'disk queue full; holding MQTT acks until the store catches up')
+      pressure(true, kind)
     }
     while (queue.isFull()) {
       signal?.throwIfAborted()
       await new Promise((resolve) => setTimeout(resolve, roomPollMs))
     }
     signal?.throwIfAborted()
-    full = false
-    log.info({ depth: queue.depth() }, 'disk queue has room again; acknowledging')
+    roomAgain(kind)
   }
 
   const handlers = {
@@ -72,8 +94,12 @@ export function createIngest(deps: IngestDeps): IngestHandler {
         const detail = r.index === undefined ? r.detail : `reading ${r.index}: ${r.detail}`
         reject(topic.kind, topic.deviceId, r.reason, detail, payload)
       }
-      if (judged.accepted.length === 0) return
-      await waitForRoom(signal)
+      const first = judged.accepted[0]
+      if (!first) return
+      // Checked and appended in one synchronous step: messages delivered in one
+      // socket read must not all pass the check before any of them is appended.
+      if (queue.isFull()) await waitForRoom(signal, first.kind)
+      else roomAgain(first.kind)
       if (judged.provision) {
         registry.autoprovision(judged.provision.id, judged.provision.kind)
         log.info(judged.provision, 'device registered on its first valid reading')

@@ -24,6 +24,10 @@ export interface AppDeps {
   health: Omit<HealthSources, 'store'>
   /** Further plugins (dashboard, alerts, rules) registered after the core routes. */
   plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>
+  /** Authentication, audit and hardening hooks, installed before any route so every route gets them. */
+  guard?: (app: FastifyInstance) => Promise<void>
+  /** Certificate and key: the server speaks HTTPS (TLS_CERT_FILE, TLS_KEY_FILE). */
+  https?: { cert: Buffer; key: Buffer }
 }
 
 /** A Fastify instance with every route; it never listens (services/main.ts does). */
@@ -33,10 +37,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per-request lines would dominate the log at wall-screen polling rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,
+    ...(deps.https && { https: deps.https }),
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   installErrorHandlers(app)
+  if (deps.guard) await deps.guard(app)
 
   await app.register(swagger, {
     openapi: {

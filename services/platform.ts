@@ -31,9 +31,21 @@ import type { CaseSink } from '../core/ports/case-repository.js'
 import { createAlerting } from './alerts/create-alerting.js'
 import { openPlatformDatabase } from './adapters/sqlite-database.js'
 import { buildApp } from './app.js'
+import { createBrokerAuth } from '../gateway/broker-auth.js'
+import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
+import { createSqliteDeviceCredentials } from './adapters/sqlite-device-credentials.js'
+import { createSqliteTokenRepository } from './adapters/sqlite-token-repository.js'
+import { createAuthService, type AuthService } from './auth/auth-service.js'
+import { verifyDeviceSecret } from './auth/device-secret.js'
+import { isLoopbackHost } from './auth/loopback.js'
+import { safeEqual } from './auth/secrets.js'
+import { createSecurity } from './auth/security.js'
+import { loadServiceCredential } from './auth/service-credential.js'
+import { readTlsFiles } from './auth/tls.js'
 import { createMetrics } from './metrics.js'
 
 export interface PlatformOptions {
+  /** The wall clock of the rules' watchdog, case deadlines and the API; arrivals keep real time. */
   clock?: Clock
 }
 
@@ -68,6 +80,31 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
     closers.push({ name: 'platform-db', close: () => void db.close() })
     const registry = createSqliteDeviceRegistry({ db, log: log.child({ room: 'registry' }) })
+
+    // ── Security: operator tokens, audit log, device identity on MQTT, TLS (contract §5, issue 6) ──
+    // Before any listener starts: with no token at all, a non-loopback HTTP_HOST or MQTT_HOST stops the start here.
+    const securityLog = log.child({ room: 'security' })
+    const tlsFiles = await readTlsFiles(config)
+    const deviceCredentials = createSqliteDeviceCredentials({ db })
+    const security = createSecurity({
+      config,
+      tokens: createSqliteTokenRepository({ db }),
+      audit: createSqliteAuditLog({ db }),
+      credentials: deviceCredentials,
+      registry,
+      clock,
+      log: securityLog,
+      tls: tlsFiles !== undefined,
+    })
+    const serviceCredential = await loadServiceCredential(config.dataDir, config.MQTT_SERVICE_PASSWORD)
+    const brokerAuth = createBrokerAuth({
+      allowAnonymous: isLoopbackHost(config.MQTT_HOST),
+      service: serviceCredential,
+      verifyDevice: verifyDeviceSecret(deviceCredentials),
+      secretsEqual: safeEqual,
+      log: securityLog,
+    })
+    // ── end of security ──
 
     const store: TelemetryStore = config.INFLUX_URL
       ? await createInfluxTelemetryStore({
@@ -143,11 +180,25 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       await alerting.onStored(readings)
     }
 
-    const gateway = await startGateway({ config, store, registry, bus, log, onStored })
+    // The gateway stamps arrivals with its own wall clock: a reading's arrival is
+    // physical time even when a test runs the rules on a simulated clock.
+    const gateway = await startGateway({
+      config,
+      store,
+      registry,
+      bus,
+      log,
+      onStored,
+      brokerAuth,
+      serviceCredential,
+      ...(tlsFiles && { tls: { port: config.MQTTS_PORT, ...tlsFiles } }),
+    })
     closers.push(...gateway.closers)
     mqttAlerts.attach((topic, payload, opts) => gateway.publish(topic, payload, opts))
 
     const app = await buildApp({
+      guard: (a) => security.guard(a),
+      ...(tlsFiles && { https: tlsFiles }),
       log,
       clock,
       store,
@@ -167,6 +218,7 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
           await dashboardPlugin(a, {
             bus,
             onIo: (io) => {
+              security.attachSocket(io)
               socketAlerts.attach(io)
               socketCases.attach(io)
             },
@@ -174,6 +226,7 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
         },
         (a) => alerting.routes(a),
         (a) => cases.routes(a),
+        (a) => security.routes(a),
       ],
     })
     closers.push({ name: 'http', close: () => app.close() })
@@ -191,7 +244,10 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
           const simulation = await startTownSimulation({
             mqttUrl: gateway.mqttUrl,
             apiUrl: url,
-            apiToken: config.ADMIN_TOKEN,
+            // A token of this process only: the town registers its devices as an admin would.
+            apiToken: security.auth.internal('simulation', 'admin'),
+            // Simulated devices are the platform's own clients on the embedded broker.
+            ...(!config.MQTT_URL && serviceCredential),
             log,
             seed: 1,
             clock,
@@ -207,4 +263,14 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
   } catch (err) {
     return fail(err)
   }
+}
+
+/**
+ * Token administration for `npm run token` (services/cli/token.ts): the
+ * platform's token store without starting the platform.
+ */
+export function openTokenAdmin(config: Config): { auth: AuthService; close(): void } {
+  const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
+  const auth = createAuthService({ tokens: createSqliteTokenRepository({ db }), clock: systemClock })
+  return { auth, close: () => db.close() }
 }

@@ -100,6 +100,8 @@ program
       mqttUrl: o.mqttUrl,
       apiUrl: o.apiUrl,
       apiToken: config.ADMIN_TOKEN,
+      // A broker beyond loopback asks for credentials (the platform's service credential, or a device's).
+      ...(config.MQTT_USERNAME && { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD }),
       log,
       seed: o.seed,
       speed: o.speed,

@@ -18,6 +18,24 @@ export function apiToken() {
   return window.localStorage.getItem(TOKEN_KEY) ?? undefined
 }
 
+/** @type {Promise<string | undefined> | null} */
+let asking = null
+
+/**
+ * Asks for a token once per page (contract §5: once tokens exist, every call
+ * carries one) and keeps it in this browser; a refused token is forgotten.
+ * @returns {Promise<string | undefined>}
+ */
+export function askToken() {
+  asking ??= Promise.resolve().then(() => {
+    window.localStorage.removeItem(TOKEN_KEY)
+    const token = window.prompt('访问令牌 / API token')?.trim()
+    if (token) window.localStorage.setItem(TOKEN_KEY, token)
+    return token || undefined
+  })
+  return asking
+}
+
 /** @param {RequestInit} [init] */
 function withAuth(init = {}) {
   const token = apiToken()
@@ -41,7 +59,8 @@ export class ApiError extends Error {
  * @returns {Promise<any>} the JSON answer, or null when the route is not there
  */
 async function request(url, init) {
-  const res = await fetch(url, withAuth(init))
+  let res = await fetch(url, withAuth(init))
+  if (res.status === 401 && (await askToken())) res = await fetch(url, withAuth(init))
   if (res.status === 404 && !url.startsWith('/api/telemetry/') && !url.includes('/ack')) return null
   const body = await res.json().catch(() => null)
   if (!res.ok) throw new ApiError(res.status, body?.error ?? 'HTTP_' + res.status, body?.message ?? res.statusText)

@@ -1,5 +1,5 @@
 // @ts-check
-import { apiToken, getAlerts, getDevices } from './api.js'
+import { apiToken, askToken, getAlerts, getDevices } from './api.js'
 import { applyReading, changed, state } from './state.js'
 
 /**
@@ -62,7 +62,15 @@ export function startLive({ onLink, onReading, onError }) {
     await snapshot()
   })
   socket.on('disconnect', () => onLink('down'))
-  socket.on('connect_error', () => onLink('down'))
+  socket.on('connect_error', async (/** @type {Error & { data?: { error?: string } }} */ err) => {
+    onLink('down')
+    // Refused for its token: ask once, then connect again with the new one.
+    if (err.data?.error !== 'CITY_UNAUTHORIZED') return
+    const token = await askToken()
+    if (!token) return
+    socket.auth = { ...auth, token }
+    socket.connect()
+  })
 
   socket.on(
     'telemetry',

@@ -19,6 +19,7 @@ import { createAlertService, type AlertService } from './alert-service.js'
 import { startAlertingLoop } from './alerting.js'
 import { createBacktestRunner } from './backtest-runner.js'
 import { createFanOutSink } from './fan-out-sink.js'
+import { watchQueuePressure } from './queue-alert.js'
 import { createRuleService } from './rule-service.js'
 
 export interface AlertingDeps {
@@ -79,7 +80,7 @@ async function openAlerts(repo: AlertRepository): Promise<OpenAlertState[]> {
 }
 
 /**
- * The alerting room: the stored rule set (seeded with domain.md §9 on first
+ * The alerting room: the stored rule set (seeded with docs/standards.md §9 on first
  * start), the engine fed by it, alerts and their delivery, and the KPIs.
  */
 export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
@@ -107,6 +108,7 @@ export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
     },
   })
   const loop = startAlertingLoop({ engine, alerts, registry, bus, clock, log, tickMs: deps.tickMs })
+  const stopQueueAlert = watchQueuePressure({ bus, alerts, log })
   const kpis = createKpiService({ store: deps.store, registry, timeZone, night: () => nightSettings(engine.rules()) })
   const backtest = createBacktestRunner({ store: deps.store, registry, timeZone })
 
@@ -119,6 +121,9 @@ export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
       await app.register(ruleRoutes, { rules, backtest })
       await app.register(kpiRoutes, { kpis, clock, unitFigures: deps.unitFigures })
     },
-    close: () => loop.close(),
+    close() {
+      stopQueueAlert()
+      loop.close()
+    },
   }
 }
