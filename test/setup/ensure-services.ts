@@ -11,6 +11,9 @@ const PACKAGES = [
     pkg: 'fonts-wqy-microhei',
     why: 'Chinese text in the browser',
   },
+  { binary: '/usr/sbin/mosquitto', pkg: 'mosquitto', why: 'the external broker of the fault tests' },
+  // Debian's docker-compose runs on python3-yaml, which the compose test also reads its output with.
+  { binary: '/usr/bin/docker-compose', pkg: 'docker-compose', why: 'validating docker-compose.yml' },
 ] as const
 
 /**
