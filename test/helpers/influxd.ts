@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from './free-port.js'
+import { serverProcess } from './server-process.js'
 
 export const INFLUXD = '/usr/bin/influxd'
 
@@ -45,37 +45,19 @@ export async function startInfluxd(): Promise<Influxd> {
     ].join('\n'),
   )
   const url = `http://127.0.0.1:${httpPort}`
-  let child: ChildProcess | undefined
-  let output = ''
-
-  const start = async () => {
-    output = ''
-    child = spawn(INFLUXD, ['-config', conf], { stdio: ['ignore', 'pipe', 'pipe'] })
-    child.stdout?.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-4000)))
-    child.stderr?.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-4000)))
-    const deadline = Date.now() + 30_000
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${output}`)
+  const server = serverProcess({
+    name: 'influxd',
+    command: INFLUXD,
+    args: ['-config', conf],
+    ready: async () => {
       try {
-        const res = await fetch(`${url}/ping`)
-        if (res.status === 204) return
+        return (await fetch(`${url}/ping`)).status === 204
       } catch {
-        // not listening yet: keep waiting until the deadline
+        return false // not listening yet
       }
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new Error(`influxd did not answer /ping within 30 s: ${output}`)
-  }
-
-  const stop = async () => {
-    const c = child
-    if (!c || c.exitCode !== null) return
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve())
-      c.kill('SIGTERM')
-      setTimeout(() => c.kill('SIGKILL'), 10_000).unref()
-    })
-  }
+    },
+  })
+  const { start, stop } = server
 
   await start()
   return {

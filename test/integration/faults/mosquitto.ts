@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../../helpers/free-port.js'
+import { serverProcess } from '../../helpers/server-process.js'
 
 export const MOSQUITTO = '/usr/sbin/mosquitto'
 
@@ -46,31 +46,14 @@ export async function startMosquitto(): Promise<Mosquitto> {
       '',
     ].join('\n'),
   )
-  let child: ChildProcess | undefined
-  let out = ''
-
-  const start = async () => {
-    const c = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] })
-    child = c
-    c.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)))
-    c.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)))
-    const deadline = Date.now() + 10_000
-    while (!(await accepts(port))) {
-      if (c.exitCode !== null) throw new Error(`mosquitto exited with ${c.exitCode}: ${out}`)
-      if (Date.now() > deadline) throw new Error(`mosquitto did not listen within 10 s: ${out}`)
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-
-  const stop = async () => {
-    const c = child
-    if (!c || c.exitCode !== null) return
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve())
-      c.kill('SIGTERM')
-      setTimeout(() => c.kill('SIGKILL'), 10_000).unref()
-    })
-  }
+  const server = serverProcess({
+    name: 'mosquitto',
+    command: MOSQUITTO,
+    args: ['-c', conf],
+    ready: () => accepts(port),
+    timeoutMs: 10_000,
+  })
+  const { start, stop } = server
 
   await start()
   return {
@@ -78,7 +61,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
     port,
     start,
     stop,
-    output: () => out,
+    output: server.output,
     async destroy() {
       await stop()
       await rm(dir, { recursive: true, force: true })
