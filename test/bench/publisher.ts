@@ -1,12 +1,15 @@
 import mqtt, { type MqttClient } from 'mqtt'
 import { parseArgs } from 'node:util'
+import { kindOf, quietValues } from './quiet-values.js'
 
 /**
  * The load of the benchmark, in its own process: `publishers` MQTT clients
  * share `devices` water devices and publish `rate` readings/s for `duration`
  * seconds, `batch` readings per message, stamped with the wall time of
  * publication so the platform's ingest-lag histogram measures publish→stored.
- * Prints one JSON line with what was sent and acknowledged.
+ * Prints one JSON line with what was sent and acknowledged. With `--mix` the
+ * devices are of all six kinds and send quiet values (./quiet-values.ts), a
+ * background that raises no alert. SIGTERM ends the load early, still printing.
  */
 const { values: args } = parseArgs({
   options: {
@@ -18,6 +21,7 @@ const { values: args } = parseArgs({
     publishers: { type: 'string', default: '8' },
     devices: { type: 'string', default: '2000' },
     prefix: { type: 'string', default: 'bench' },
+    mix: { type: 'boolean', default: false },
   },
 })
 const rate = Number(args.rate)
@@ -27,6 +31,10 @@ const batch = Number(args.batch)
 const publishers = Number(args.publishers)
 const deviceCount = Number(args.devices)
 const TICK_MS = 10
+let stopping = false
+process.once('SIGTERM', () => {
+  stopping = true
+})
 
 const clients: MqttClient[] = await Promise.all(
   Array.from({ length: publishers }, (_, i) =>
@@ -42,7 +50,7 @@ const started = Date.now()
 const lastTs = new Map<number, number>()
 
 // Each tick sends the messages owed by the elapsed time, so a slow tick catches up.
-while (Date.now() - started < durationMs) {
+while (!stopping && Date.now() - started < durationMs) {
   const elapsed = Date.now() - started
   owed = Math.floor((elapsed * rate) / 1000) - sent
   while (owed >= batch) {
@@ -51,10 +59,14 @@ while (Date.now() - started < durationMs) {
     // Distinct timestamps per device: the store keeps one value per (device, metric, ts).
     const first = Math.max(now - batch + 1, (lastTs.get(d) ?? 0) + 1)
     lastTs.set(d, first + batch - 1)
-    const readings = Array.from({ length: batch }, (_, j) => ({ ts: first + j, values: { depth_cm: (d % 40) + j } }))
+    const kind = args.mix ? kindOf(d) : 'water'
+    const readings = Array.from({ length: batch }, (_, j) => ({
+      ts: first + j,
+      values: args.mix ? quietValues(kind, first + j) : { depth_cm: (d % 40) + j },
+    }))
     const client = clients[d % publishers] as MqttClient
     const payload = batch === 1 ? JSON.stringify(readings[0]) : JSON.stringify(readings)
-    client.publish(`city/water/${args.prefix}-${d}/telemetry`, payload, { qos }, (err) => {
+    client.publish(`city/${kind}/${args.prefix}-${d}/telemetry`, payload, { qos }, (err) => {
       if (err) failed += batch
       else acked += batch
     })
@@ -64,12 +76,14 @@ while (Date.now() - started < durationMs) {
   await new Promise((r) => setTimeout(r, TICK_MS))
 }
 const elapsedMs = Date.now() - started
-// QoS 1: wait for the outstanding PUBACKs (bounded). A long wait means the
-// platform fell behind the rate even if the send loop kept it.
+// QoS 1: wait for the outstanding PUBACKs (bounded). Both QoS: ending the clients
+// flushes what the sockets have not taken yet (QoS 0 publishes "succeed" into the
+// client's buffer). A long wait means the platform fell behind the rate even if
+// the send loop kept it.
 const waitUntil = Date.now() + 30_000
 while (qos === 1 && acked + failed < sent && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20))
-const ackWaitMs = Date.now() - started - elapsedMs
 await Promise.all(clients.map((c) => c.endAsync()))
+const ackWaitMs = Date.now() - started - elapsedMs
 process.stdout.write(
   `${JSON.stringify({ sent, acked: qos === 1 ? acked : sent, failed, elapsedMs, ackWaitMs, achieved: Math.round((sent * 1000) / elapsedMs) })}\n`,
 )
