@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { parseArgs } from 'node:util'
 import mqtt from 'mqtt'
-import { chromium, type CDPSession, type Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
+import { launchChromium } from '../e2e/helpers/browser.js'
 import { telemetryTopic } from '../../core/contracts/topics.js'
 import { eventually, waitForEvent } from '../helpers/wait-for.js'
 import { lagBetween, lagBuckets, withPlatform } from './bench-platform.js'
@@ -24,17 +25,6 @@ const OPTIONS = {
   warmup: { type: 'string', default: '5' },
 } as const
 const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS }).values
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 declare global {
   interface Window {
@@ -113,7 +103,7 @@ async function measure(argv: string[]): Promise<ScreenResult> {
       prefix,
       mix: true,
     })
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    const browser = await launchChromium('/usr/bin/chromium')
     try {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
       page.on('pageerror', (err) => console.error('page error', err))

@@ -4,33 +4,15 @@ import path from 'node:path'
 import { pino } from 'pino'
 import { expect, onTestFinished, test } from 'vitest'
 import { systemClock } from '../../../core/clock.js'
-import type { Alert } from '../../../core/contracts/alert.js'
 import { openPlatformDatabase } from '../../../services/adapters/sqlite-database.js'
 import { createWebhookAlertSink } from '../../../services/adapters/webhook-alert-sink.js'
 import { eventually } from '../../helpers/wait-for.js'
+import { alertFixture } from '../../helpers/alerts.js'
 import { startReceiver } from './receiver.js'
 
 const silent = pino({ level: 'silent' })
 
-const alert = (over: Partial<Alert> = {}): Alert => ({
-  id: 'a-1',
-  type: 'pipeline',
-  level: 'orange',
-  state: 'active',
-  deviceId: 'gas-1',
-  kind: 'gas',
-  metric: 'methane_lel_pct',
-  value: 22,
-  threshold: 20,
-  ruleId: 'gas.adjacent_space',
-  message: 'methane 22 %LEL',
-  raisedAt: '2026-05-01T10:00:00.000Z',
-  updatedAt: '2026-05-01T10:00:00.000Z',
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  ...over,
-})
+const alert = alertFixture
 
 async function tempDb() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'city-ops-webhook-'))

@@ -5,25 +5,9 @@ import type { Alert } from '../../../../core/contracts/alert.js'
 import { AppError, ErrorCode } from '../../../../core/errors.js'
 import type { AlertSink } from '../../../../core/ports/alert-sink.js'
 import { createFanOutSink } from '../../../../services/alerts/fan-out-sink.js'
+import { alertFixture } from '../../../helpers/alerts.js'
 
-const alert: Alert = {
-  id: 'a-1',
-  type: 'pipeline',
-  level: 'orange',
-  state: 'active',
-  deviceId: 'gas-1',
-  kind: 'gas',
-  metric: 'methane_lel_pct',
-  value: 22,
-  threshold: 20,
-  ruleId: 'gas.adjacent_space',
-  message: 'methane 22 %LEL',
-  raisedAt: '2026-05-01T10:00:00.000Z',
-  updatedAt: '2026-05-01T10:00:00.000Z',
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-}
+const alert = alertFixture()
 
 function logSink() {
   const lines: Record<string, unknown>[] = []
