@@ -21,12 +21,12 @@ export default tseslint.config(
   },
   {
     files: ['gateway/**/*.ts', 'dashboard/**/*.ts', 'simulators/**/*.ts', 'services/**/*.ts'],
-    ignores: ['services/platform.ts', 'services/main.ts', '**/adapters/**'],
+    ignores: ['services/platform.ts', 'services/main.ts', 'services/compose/**', '**/adapters/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['**/adapters/**', '**/test/**'], message: 'Only services/platform.ts picks adapters.' }],
+          patterns: [{ group: ['**/adapters/**', '**/test/**'], message: 'Only the composition root (services/platform.ts, services/compose/) picks adapters.' }],
         },
       ],
     },

@@ -18,23 +18,15 @@ import { startTownSimulation } from '../simulators/town.js'
 import { createSocketAlertSink } from '../dashboard/socket-alert-sink.js'
 import type { AlertSink } from '../core/ports/alert-sink.js'
 import { createMqttAlertSink } from './adapters/mqtt-alert-sink.js'
-import { createSqliteAlertRepository } from './adapters/sqlite-alert-repository.js'
-import { createSqliteDeviceRegistry } from './adapters/sqlite-device-registry.js'
-import { createSqliteRuleRepository } from './adapters/sqlite-rule-repository.js'
-import { createWebhookAlertSink, type WebhookAlertSink } from './adapters/webhook-alert-sink.js'
-import { createSqliteCaseRepository } from './adapters/sqlite-case-repository.js'
-import { createSqliteUnitRepository } from './adapters/sqlite-unit-repository.js'
+import type { WebhookAlertSink } from './adapters/webhook-alert-sink.js'
+import { openRepositories } from './compose/repositories.js'
 import { createCases, type Cases } from './cases/create-cases.js'
 import { createSocketCaseSink } from './cases/socket-case-sink.js'
 import { createWebhookCaseSink } from './cases/webhook-case-sink.js'
 import type { CaseSink } from '../core/ports/case-repository.js'
 import { createAlerting } from './alerts/create-alerting.js'
-import { openPlatformDatabase } from './adapters/sqlite-database.js'
 import { buildApp } from './app.js'
 import { createBrokerAuth } from '../gateway/broker-auth.js'
-import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
-import { createSqliteDeviceCredentials } from './adapters/sqlite-device-credentials.js'
-import { createSqliteTokenRepository } from './adapters/sqlite-token-repository.js'
 import { createAuthService, type AuthService } from './auth/auth-service.js'
 import { verifyDeviceSecret } from './auth/device-secret.js'
 import { isLoopbackHost } from './auth/loopback.js'
@@ -77,19 +69,19 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     await mkdir(config.dataDir, { recursive: true })
     const bus = createBus(log.child({ room: 'bus' }))
 
-    const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
-    closers.push({ name: 'platform-db', close: () => void db.close() })
-    const registry = createSqliteDeviceRegistry({ db, log: log.child({ room: 'registry' }) })
+    const repos = await openRepositories({ config, log, clock })
+    closers.push({ name: 'platform-state', close: () => repos.close() })
+    const registry = repos.registry
 
     // ── Security: operator tokens, audit log, device identity on MQTT, TLS (contract §5, issue 6) ──
     // Before any listener starts: with no token at all, a non-loopback HTTP_HOST or MQTT_HOST stops the start here.
     const securityLog = log.child({ room: 'security' })
     const tlsFiles = await readTlsFiles(config)
-    const deviceCredentials = createSqliteDeviceCredentials({ db })
+    const deviceCredentials = repos.credentials
     const security = createSecurity({
       config,
-      tokens: createSqliteTokenRepository({ db }),
-      audit: createSqliteAuditLog({ db }),
+      tokens: repos.tokens,
+      audit: repos.audit,
       credentials: deviceCredentials,
       registry,
       clock,
@@ -127,9 +119,8 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     // Case changes (below) go to the same webhook and outbox as alerts.
     let webhook: WebhookAlertSink | undefined
     if (config.ALERT_WEBHOOK_URL) {
-      const sender = createWebhookAlertSink({
+      const sender = repos.webhook({
         url: config.ALERT_WEBHOOK_URL,
-        db,
         clock,
         log: log.child({ room: 'webhook' }),
       })
@@ -138,10 +129,10 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       webhook = sender
     }
     const alertsLog = log.child({ room: 'alerts' })
-    const alertRepo = createSqliteAlertRepository({ db, log: alertsLog })
+    const alertRepo = repos.alerts
     const alerting = await createAlerting({
       alertRepo,
-      ruleRepo: createSqliteRuleRepository({ db, log: alertsLog, clock }),
+      ruleRepo: repos.rules,
       sinks: alertSinks,
       store,
       registry,
@@ -161,8 +152,8 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     if (webhook) caseSinks.push(createWebhookCaseSink(webhook))
     const casesLog = log.child({ room: 'cases' })
     const cases: Cases = await createCases({
-      repo: createSqliteCaseRepository({ db, log: casesLog }),
-      units: createSqliteUnitRepository({ db, log: casesLog }),
+      repo: repos.cases,
+      units: repos.units,
       alertById: async (id) => (await alertRepo.byId(id))?.alert,
       districtOf: (deviceId) => registry.get(deviceId)?.district,
       sinks: caseSinks,
@@ -269,8 +260,11 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
  * Token administration for `npm run token` (services/cli/token.ts): the
  * platform's token store without starting the platform.
  */
-export function openTokenAdmin(config: Config): { auth: AuthService; close(): void } {
-  const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
-  const auth = createAuthService({ tokens: createSqliteTokenRepository({ db }), clock: systemClock })
-  return { auth, close: () => db.close() }
+export async function openTokenAdmin(
+  config: Config,
+  log: Logger,
+): Promise<{ auth: AuthService; close(): Promise<void> }> {
+  const repos = await openRepositories({ config, log, clock: systemClock })
+  const auth = createAuthService({ tokens: repos.tokens, clock: systemClock })
+  return { auth, close: () => repos.close() }
 }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
+import pino from 'pino'
 import { loadConfig } from '../../core/config.js'
 import { RoleSchema, TokenCreateBodySchema, type Token } from '../../core/contracts/auth.js'
 import { isAppError } from '../../core/errors.js'
+import { createLogger } from '../../core/logger.js'
 import { openTokenAdmin } from '../platform.js'
 
 /**
@@ -20,14 +22,16 @@ const out = (line: string) => process.stdout.write(`${line}\n`)
 const row = (t: Token) =>
   [t.id, t.role.padEnd(8), t.revokedAt ? `revoked ${t.revokedAt}` : 'active'.padEnd(32), t.name].join('  ')
 
-function withAdmin<T>(fn: (admin: ReturnType<typeof openTokenAdmin>) => T): T {
+async function withAdmin<T>(fn: (admin: Awaited<ReturnType<typeof openTokenAdmin>>) => T): Promise<T> {
   const config = loadConfig(process.env)
   mkdirSync(config.dataDir, { recursive: true })
-  const admin = openTokenAdmin(config)
+  // The command's only output is its answer: the store's logs stay quiet unless something fails.
+  const admin = await openTokenAdmin(config, createLogger({ LOG_LEVEL: 'warn' }, pino.destination(2)))
   try {
     return fn(admin)
   } finally {
-    admin.close()
+    // Closing waits for the write to land, wherever the platform's state lives.
+    await admin.close()
   }
 }
 
@@ -38,9 +42,9 @@ program
   .description('create a token; its secret is printed once and stored only as a hash')
   .requiredOption('--name <name>', 'who holds the token, as the audit log will name them')
   .requiredOption('--role <role>', 'viewer, operator or admin', role)
-  .action((opts: { name: string; role: string }) => {
+  .action(async (opts: { name: string; role: string }) => {
     const body = TokenCreateBodySchema.parse(opts)
-    const created = withAdmin(({ auth }) => auth.create(body, 'cli'))
+    const created = await withAdmin(({ auth }) => auth.create(body, 'cli'))
     out(created.token)
     process.stderr.write(
       `token ${created.id} for "${created.name}" (${created.role}) created; the secret above is shown only now.\n`,
@@ -50,20 +54,20 @@ program
 program
   .command('list')
   .description('list tokens, without secrets')
-  .action(() => {
-    for (const t of withAdmin(({ auth }) => auth.list())) out(row(t))
+  .action(async () => {
+    for (const t of await withAdmin(({ auth }) => auth.list())) out(row(t))
   })
 
 program
   .command('revoke')
   .description('revoke a token by its id; it stops working at once')
   .argument('<id>')
-  .action((id: string) => {
-    out(row(withAdmin(({ auth }) => auth.revoke(id))))
+  .action(async (id: string) => {
+    out(row(await withAdmin(({ auth }) => auth.revoke(id))))
   })
 
 try {
-  program.parse()
+  await program.parseAsync()
 } catch (err) {
   const message = err instanceof Error ? err.message : String(err)
   process.stderr.write(`${isAppError(err) ? `${err.code}: ` : ''}${message}\n`)

@@ -14,6 +14,9 @@ const PACKAGES = [
   { binary: '/usr/sbin/mosquitto', pkg: 'mosquitto', why: 'the external broker of the fault tests' },
   // Debian's docker-compose runs on python3-yaml, which the compose test also reads its output with.
   { binary: '/usr/bin/docker-compose', pkg: 'docker-compose', why: 'validating docker-compose.yml' },
+  // Debian 12's server; the scale-out tests start private clusters of it on free ports.
+  { binary: '/usr/lib/postgresql/15/bin/postgres', pkg: 'postgresql', why: 'the shared state of the scale-out tests' },
+  { binary: '/usr/bin/redis-server', pkg: 'redis-server', why: 'the Socket.IO adapter of the scale-out tests' },
 ] as const
 
 /**
@@ -33,11 +36,13 @@ export function ensureServices(log: (line: string) => void): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env })
-  // Debian's influxdb package may start its own daemon on 8086; the tests start their own servers.
-  try {
-    execFileSync('pkill', ['-x', 'influxd'], { stdio: 'ignore' })
-  } catch {
-    // pkill exits 1 when nothing matched: nothing to stop.
+  // Debian's packages may start their own daemons on their default ports; the tests start their own servers.
+  for (const daemon of ['influxd', 'redis-server', 'postgres']) {
+    try {
+      execFileSync('pkill', ['-x', daemon], { stdio: 'ignore' })
+    } catch {
+      // pkill exits 1 when nothing matched: nothing to stop.
+    }
   }
   const still = missing.filter((p) => !existsSync(p.binary))
   if (still.length > 0)

@@ -1,0 +1,71 @@
+import path from 'node:path'
+import type { Config } from '../../core/config.js'
+import type { Logger } from '../../core/logger.js'
+import type { AlertRepository } from '../../core/ports/alert-repository.js'
+import type { AuditLog } from '../../core/ports/audit-log.js'
+import type { CaseRepository } from '../../core/ports/case-repository.js'
+import type { Clock } from '../../core/ports/clock.js'
+import type { DeviceCredentials } from '../../core/ports/device-credentials.js'
+import type { DeviceRegistry } from '../../core/ports/device-registry.js'
+import type { RuleRepository } from '../../core/ports/rule-repository.js'
+import type { TokenRepository } from '../../core/ports/token-repository.js'
+import type { UnitRepository } from '../../core/ports/unit-repository.js'
+import { createSqliteAlertRepository } from '../adapters/sqlite-alert-repository.js'
+import { createSqliteAuditLog } from '../adapters/sqlite-audit-log.js'
+import { createSqliteCaseRepository } from '../adapters/sqlite-case-repository.js'
+import { openPlatformDatabase } from '../adapters/sqlite-database.js'
+import { createSqliteDeviceCredentials } from '../adapters/sqlite-device-credentials.js'
+import { createSqliteDeviceRegistry } from '../adapters/sqlite-device-registry.js'
+import { createSqliteRuleRepository } from '../adapters/sqlite-rule-repository.js'
+import { createSqliteTokenRepository } from '../adapters/sqlite-token-repository.js'
+import { createSqliteUnitRepository } from '../adapters/sqlite-unit-repository.js'
+import {
+  createWebhookAlertSink,
+  type WebhookAlertSink,
+  type WebhookSinkOptions,
+} from '../adapters/webhook-alert-sink.js'
+
+/** The platform's own state (everything but telemetry) behind its ports, in one place. */
+export interface Repositories {
+  readonly registry: DeviceRegistry
+  readonly credentials: DeviceCredentials
+  readonly tokens: TokenRepository
+  readonly audit: AuditLog
+  readonly alerts: AlertRepository
+  readonly rules: RuleRepository
+  readonly cases: CaseRepository
+  readonly units: UnitRepository
+  /** A webhook sender whose durable outbox lives beside the other state. */
+  webhook(options: Omit<WebhookSinkOptions, 'db'>): WebhookAlertSink
+  close(): Promise<void>
+}
+
+export interface RepositoryDeps {
+  readonly config: Config
+  readonly log: Logger
+  readonly clock: Clock
+}
+
+/** The embedded SQLite file in DATA_DIR: one county town on one machine. */
+export function openSqliteRepositories({ config, log, clock }: RepositoryDeps): Repositories {
+  const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
+  const alertsLog = log.child({ room: 'alerts' })
+  const casesLog = log.child({ room: 'cases' })
+  return {
+    registry: createSqliteDeviceRegistry({ db, log: log.child({ room: 'registry' }) }),
+    credentials: createSqliteDeviceCredentials({ db }),
+    tokens: createSqliteTokenRepository({ db }),
+    audit: createSqliteAuditLog({ db }),
+    alerts: createSqliteAlertRepository({ db, log: alertsLog }),
+    rules: createSqliteRuleRepository({ db, log: alertsLog, clock }),
+    cases: createSqliteCaseRepository({ db, log: casesLog }),
+    units: createSqliteUnitRepository({ db, log: casesLog }),
+    webhook: (options) => createWebhookAlertSink({ ...options, db }),
+    close: async () => void db.close(),
+  }
+}
+
+/** Picks the store of the platform's state the configuration asks for. */
+export async function openRepositories(deps: RepositoryDeps): Promise<Repositories> {
+  return openSqliteRepositories(deps)
+}
