@@ -14,6 +14,7 @@ export const ErrorCode = {
   BrokerUnavailable: 'CITY_BROKER_UNAVAILABLE',
   RuleInvalid: 'CITY_RULE_INVALID',
   AlertTransitionInvalid: 'CITY_ALERT_TRANSITION_INVALID',
+  AlertAlreadyOpen: 'CITY_ALERT_ALREADY_OPEN',
   Unauthorized: 'CITY_UNAUTHORIZED',
   Forbidden: 'CITY_FORBIDDEN',
   Internal: 'CITY_INTERNAL',
@@ -99,6 +100,15 @@ export const alertTransitionInvalid = (id: string, state: string, action: string
     ErrorCode.AlertTransitionInvalid,
     `Alert ${id} is ${state} and cannot be ${action}. Reload the alert to see its current state.`,
     409,
+  )
+
+/** Contract §2: one open alert per (device, rule), even when two processes raise it at once. */
+export const alertAlreadyOpen = (deviceId: string, ruleId: string, cause: unknown) =>
+  new AppError(
+    ErrorCode.AlertAlreadyOpen,
+    `Device ${deviceId} already has an open alert for rule ${ruleId}. Update that alert instead of raising another.`,
+    409,
+    { cause },
   )
 
 export const brokerUnavailable = (url: string, cause: unknown) =>

@@ -1,5 +1,6 @@
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
 import { AlertSchema, type Alert } from '../../core/contracts/alert.js'
+import { alertAlreadyOpen } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
 import {
   ALERT_ACTIONS,
@@ -90,7 +91,17 @@ export function createSqliteAlertRepository({ db, log }: { db: Database.Database
 
   return {
     findOpen: async (deviceId, ruleId) => toRecord(findOpenStmt.get(deviceId, ruleId)),
-    save: async (record, changes) => save(record, changes),
+    async save(record, changes) {
+      try {
+        return save(record, changes)
+      } catch (err) {
+        // alerts_open refused a second open alert of this (device, rule).
+        if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw alertAlreadyOpen(record.alert.deviceId, record.alert.ruleId, err)
+        }
+        throw err
+      }
+    },
     byId: async (id) => toRecord(byIdStmt.get(id)),
     async list(filter: AlertFilter): Promise<Alert[]> {
       const where: string[] = []

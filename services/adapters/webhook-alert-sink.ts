@@ -3,11 +3,20 @@ import pRetry from 'p-retry'
 import type { Logger } from '../../core/logger.js'
 import type { AlertSink } from '../../core/ports/alert-sink.js'
 import type { Clock } from '../../core/ports/clock.js'
-import { createWebhookOutbox, type OutboxEntry, type OutboxItem } from './webhook-outbox.js'
+import {
+  createWebhookOutbox,
+  sqliteOutboxStore,
+  type OutboxEntry,
+  type OutboxItem,
+  type OutboxStore,
+} from './webhook-outbox.js'
 
 export interface WebhookSinkOptions {
   readonly url: string
-  readonly db: Database.Database
+  /** The SQLite file holding the outbox, unless `outbox` is given. */
+  readonly db?: Database.Database
+  /** An outbox held elsewhere (PostgreSQL, shared by several processes). */
+  readonly outbox?: OutboxStore
   readonly log: Logger
   readonly clock: Clock
   /** Per attempt, in ms: a slow receiver is given up on and tried again. */
@@ -43,11 +52,17 @@ class DeliveryRefused extends Error {
  */
 export function createWebhookAlertSink(options: WebhookSinkOptions): WebhookAlertSink {
   const { url, log, timeoutMs = 5_000, minRetryMs = 1_000, maxRetryMs = 60_000 } = options
-  const outbox = createWebhookOutbox({ db: options.db, log, clock: options.clock, maxEntries: options.maxEntries })
+  const outbox = options.outbox ?? sqliteOutboxStore(createSqliteOutbox(options))
   // Logs name the receiver without credentials that a URL may carry.
   const target = new URL(url).origin
   const stop = new AbortController()
   let wake: (() => void) | undefined
+  // Set by every wake-up, so one that lands while an (asynchronous) peek is in flight is not lost.
+  let woken = false
+  const wakeUp = () => {
+    woken = true
+    wake?.()
+  }
   let idleWaiters: (() => void)[] = []
 
   const post = async (entry: OutboxEntry): Promise<void> => {
@@ -89,9 +104,16 @@ export function createWebhookAlertSink(options: WebhookSinkOptions): WebhookAler
     })
 
   const loop = async () => {
+    let held = await outbox.claim(stop.signal)
     while (!stop.signal.aborted) {
-      const entry = outbox.peek()
+      // Another process took over after this one lost its connection: wait for the role again.
+      if (held.aborted) held = await outbox.claim(stop.signal)
+      if (stop.signal.aborted) break
+      woken = false
+      const entry = await outbox.peek()
       if (!entry) {
+        // A wake-up or close() that landed while the peek was in flight.
+        if (woken || stop.signal.aborted) continue
         const waiters = idleWaiters
         idleWaiters = []
         for (const w of waiters) w()
@@ -104,10 +126,11 @@ export function createWebhookAlertSink(options: WebhookSinkOptions): WebhookAler
         if (stop.signal.aborted) break
         throw err
       }
-      outbox.remove(entry.id)
+      await outbox.remove(entry.id)
       log.debug({ key: entry.key, seq: entry.seq }, 'change delivered to the webhook')
     }
   }
+  outbox.onWake(wakeUp)
   const running = loop().catch((err: unknown) =>
     log.error({ err }, 'alert webhook sender stopped; undelivered changes stay in the outbox for the next start'),
   )
@@ -115,12 +138,14 @@ export function createWebhookAlertSink(options: WebhookSinkOptions): WebhookAler
   return {
     name: 'webhook',
     async publish(alert) {
-      outbox.enqueue({ event: 'alert', id: alert.id, body: alert, final: alert.state === 'cleared' })
-      wake?.()
+      await outbox.enqueue({ event: 'alert', id: alert.id, body: alert, final: alert.state === 'cleared' })
+      wakeUp()
     },
     send(item) {
-      outbox.enqueue(item)
-      wake?.()
+      outbox
+        .enqueue(item)
+        .then(wakeUp)
+        .catch((err: unknown) => log.error({ err, event: item.event, id: item.id }, 'queueing a webhook change failed'))
     },
     depth: () => outbox.depth(),
     idle: () =>
@@ -130,8 +155,14 @@ export function createWebhookAlertSink(options: WebhookSinkOptions): WebhookAler
       }),
     async close() {
       stop.abort()
-      wake?.()
+      wakeUp()
       await running
+      await outbox.close()
     },
   }
+}
+
+function createSqliteOutbox(options: WebhookSinkOptions) {
+  if (!options.db) throw new Error('the webhook sink needs the SQLite file or an outbox store')
+  return createWebhookOutbox({ db: options.db, log: options.log, clock: options.clock, maxEntries: options.maxEntries })
 }

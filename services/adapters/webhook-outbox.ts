@@ -129,3 +129,38 @@ export function createWebhookOutbox({
     depth: () => depth,
   }
 }
+
+/**
+ * The outbox as the webhook sender uses it, whatever holds it: the SQLite file
+ * answers at once, PostgreSQL over the network and shared by several processes.
+ */
+export interface OutboxStore {
+  /** Stores the change with its per-key seq, in the order enqueue was called. */
+  enqueue(item: OutboxItem): Promise<void>
+  peek(): Promise<OutboxEntry | undefined>
+  remove(id: number): Promise<void>
+  /** Undelivered changes, as last counted. */
+  depth(): number
+  /**
+   * Resolves once this process is the outbox's only sender, which keeps each
+   * key's changes in order; the answered signal aborts if that role is lost.
+   */
+  claim(stop: AbortSignal): Promise<AbortSignal>
+  /** Calls back when a change was queued by another process, or the sender's role was lost. */
+  onWake(listener: () => void): void
+  close(): Promise<void>
+}
+
+/** The SQLite outbox behind the store the sender uses: one process, so it is always the sender. */
+export function sqliteOutboxStore(outbox: WebhookOutbox): OutboxStore {
+  const held = new AbortController().signal
+  return {
+    enqueue: async (item) => outbox.enqueue(item),
+    peek: async () => outbox.peek(),
+    remove: async (id) => outbox.remove(id),
+    depth: () => outbox.depth(),
+    claim: async () => held,
+    onWake: () => undefined,
+    close: async () => undefined,
+  }
+}

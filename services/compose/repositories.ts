@@ -18,6 +18,7 @@ import { createSqliteDeviceCredentials } from '../adapters/sqlite-device-credent
 import { createSqliteDeviceRegistry } from '../adapters/sqlite-device-registry.js'
 import { createSqliteRuleRepository } from '../adapters/sqlite-rule-repository.js'
 import { createSqliteTokenRepository } from '../adapters/sqlite-token-repository.js'
+import { openPgRepositories } from './pg-repositories.js'
 import { createSqliteUnitRepository } from '../adapters/sqlite-unit-repository.js'
 import {
   createWebhookAlertSink,
@@ -36,7 +37,7 @@ export interface Repositories {
   readonly cases: CaseRepository
   readonly units: UnitRepository
   /** A webhook sender whose durable outbox lives beside the other state. */
-  webhook(options: Omit<WebhookSinkOptions, 'db'>): WebhookAlertSink
+  webhook(options: Omit<WebhookSinkOptions, 'db' | 'outbox'>): WebhookAlertSink
   close(): Promise<void>
 }
 
@@ -67,5 +68,7 @@ export function openSqliteRepositories({ config, log, clock }: RepositoryDeps): 
 
 /** Picks the store of the platform's state the configuration asks for. */
 export async function openRepositories(deps: RepositoryDeps): Promise<Repositories> {
+  // Several processes share one town's state through PostgreSQL; one machine keeps it in SQLite.
+  if (deps.config.DATABASE_URL) return openPgRepositories(deps, deps.config.DATABASE_URL)
   return openSqliteRepositories(deps)
 }

@@ -1,0 +1,4 @@
+import { describeStateRepositories } from '../../contracts/state/index.js'
+import { freshSqlite } from '../../contracts/state/fresh-store.js'
+
+describeStateRepositories('sqlite', freshSqlite)
