@@ -13,7 +13,8 @@ import type { BrokerAuth } from './broker-auth.js'
 import { startEmbeddedBroker } from './broker.js'
 import { createDrainer } from './drain.js'
 import { createDurableQueue } from './durable-queue.js'
-import { createIngest } from './ingest.js'
+import { createIngest, type IngestHandler } from './ingest.js'
+import { createQueuedHook } from './queued-hook.js'
 import { connectIngestClient, INGEST_CLIENT_ID, type IngestClient } from './ingest-client.js'
 import { createRejecter } from './reject.js'
 
@@ -35,6 +36,19 @@ export interface GatewayDeps {
   serviceCredential?: { readonly username: string; readonly password: string }
   /** Embedded broker: MQTT over TLS on this port with this certificate. */
   tls?: { readonly port: number; readonly cert: Buffer; readonly key: Buffer }
+  /**
+   * MQTT_URL: false leaves subscribing to the caller, which feeds `Gateway.handle`
+   * (replicas consume through leased slot sessions); the ingest client then only publishes.
+   */
+  subscribe?: boolean
+  /** Awaited after each store write, before the batch leaves the disk queue (see drain.ts). */
+  beforeRemove?(readings: readonly StoredReading[]): Promise<void>
+  /**
+   * Work on readings as soon as they are in the disk queue (the rules: an alert must not wait for
+   * the store). Called once per event-loop turn with that turn's readings, one call after another;
+   * readings the last run left queued reach it after they are stored. `drainIdle` waits for it.
+   */
+  onQueued?(readings: readonly StoredReading[]): Promise<void>
 }
 
 export interface Gateway {
@@ -47,6 +61,8 @@ export interface Gateway {
   publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>
   /** Resolves once every queued reading is in the store. */
   drainIdle(): Promise<void>
+  /** The ingest path of one delivered message: judged, and on disk when it resolves. */
+  readonly handle: IngestHandler
   /** In start order; `closeAll` closes them in reverse. */
   readonly closers: Closer[]
 }
@@ -71,7 +87,16 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       log,
     })
     closers.push({ name: 'disk-queue', close: () => queue.close() })
-    const drainer = createDrainer({ queue, store, onStored, bus, log })
+    const queued = deps.onQueued && createQueuedHook(deps.onQueued, log)
+    const drainer = createDrainer({
+      queue,
+      store,
+      onStored,
+      bus,
+      log,
+      beforeRemove: deps.beforeRemove,
+      ...(queued && { onBacklog: queued.backlog }),
+    })
     const drainerCloser: Closer = { name: 'drainer', close: () => drainer.close() }
     starting = drainerCloser
     // Readings left on disk by the last run go to the store first.
@@ -98,6 +123,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       autoprovision: config.AUTOPROVISION,
       maxFutureMs: config.MAX_FUTURE_S * 1_000,
       queueMax: config.QUEUE_MAX_READINGS,
+      ...(queued && { onQueued: queued.push }),
     })
 
     let mqttUrl = config.MQTT_URL
@@ -131,7 +157,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       password: own ? own.password : config.MQTT_PASSWORD,
       // External broker: the ingest session is the way in (PUBACK after the disk queue).
       // Embedded: the door above is, and this client only publishes.
-      handle: config.MQTT_URL ? handle : undefined,
+      handle: config.MQTT_URL && deps.subscribe !== false ? handle : undefined,
       log,
     })
     link.client = ingestClient
@@ -147,7 +173,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       queueDepth: () => queue.depth(),
       brokerConnected: () => ingestClient.connected(),
       publish: (topic, payload, opts) => ingestClient.publish(topic, payload, opts),
-      drainIdle: () => drainer.idle(),
+      async drainIdle() {
+        await drainer.idle()
+        await queued?.idle()
+      },
+      handle,
       closers,
     }
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Kind } from '../core/contracts/kinds.js'
+import type { StoredReading } from '../core/contracts/reading.js'
 import type { Channel, DeviceTopic } from '../core/contracts/topics.js'
 import { parseDeviceTopic } from '../core/contracts/topics.js'
 import { queueFull } from '../core/errors.js'
@@ -26,6 +27,8 @@ export interface IngestDeps {
   roomPollMs?: number
   /** QUEUE_MAX_READINGS, reported with the bus's 'queue-pressure' events. */
   queueMax?: number
+  /** Told of the accepted readings of a message once they are on disk; not awaited by the ack. */
+  onQueued?(readings: readonly StoredReading[]): void
 }
 
 /** Resolves once the message is judged and its good readings are on disk (or it was refused). */
@@ -104,8 +107,10 @@ export function createIngest(deps: IngestDeps): IngestHandler {
         registry.autoprovision(judged.provision.id, judged.provision.kind)
         log.info(judged.provision, 'device registered on its first valid reading')
       }
-      queue.append(judged.accepted)
+      // Counted in the depth at once; resolves when the group commit of this turn is on disk.
+      await queue.append(judged.accepted)
       deps.drainer.kick()
+      deps.onQueued?.(judged.accepted)
     },
     async status(topic, payload) {
       recordDeviceStatus(deps, topic, payload)

@@ -124,10 +124,32 @@ export function judgeRegistry(
   return { ok: true, provision: { id: deviceId, kind } }
 }
 
-function judgeOne(raw: unknown, kind: Kind, deviceId: string, input: TelemetryInput): One {
+type Raw = { ts?: number | undefined; values: Record<string, unknown>; seq?: number | undefined }
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+
+/**
+ * The common shape (epoch-ms ts or none, a values object, an integer seq or none) read
+ * without the schema: at 20,000 readings/s the schema parse was the judge's largest cost.
+ * Anything else (ISO ts, wrong types) goes through RawReadingSchema, whose verdict and
+ * wording stay the reference.
+ */
+function readRaw(raw: unknown): { ok: true; raw: Raw } | { ok: false; detail: string } {
+  if (isRecord(raw) && isRecord(raw['values'])) {
+    const { ts, values, seq } = raw
+    if ((ts === undefined || isCount(ts)) && (seq === undefined || isCount(seq))) {
+      return { ok: true, raw: { ts, values, seq } }
+    }
+  }
   const parsed = RawReadingSchema.safeParse(raw)
-  if (!parsed.success) return { ok: false, reason: 'schema', detail: z.prettifyError(parsed.error) }
-  const { ts: sentTs, values, seq } = parsed.data
+  return parsed.success ? { ok: true, raw: parsed.data } : { ok: false, detail: z.prettifyError(parsed.error) }
+}
+
+function judgeOne(candidate: unknown, kind: Kind, deviceId: string, input: TelemetryInput): One {
+  const read = readRaw(candidate)
+  if (!read.ok) return { ok: false, reason: 'schema', detail: read.detail }
+  const { ts: sentTs, values, seq } = read.raw
   if (sentTs !== undefined && sentTs < MIN_TS) {
     return { ok: false, reason: 'bad_ts', detail: `ts ${sentTs} is before 2000-01-01` }
   }

@@ -166,10 +166,13 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     closers.push({ name: 'cases', close: () => cases.close() })
     // ── end of cases ──
 
-    const onStored = async (readings: readonly StoredReading[]): Promise<void> => {
+    const onStored = (readings: readonly StoredReading[]): Promise<void> => {
       registry.recordLatest(readings)
-      await alerting.onStored(readings)
+      return Promise.resolve()
     }
+    // The rules judge a reading as soon as it is in the disk queue (safe there: it reaches the store
+    // whatever happens), so an alert does not wait for the store write (issue 3).
+    const onQueued = (readings: readonly StoredReading[]): Promise<void> => alerting.onStored(readings)
 
     // The gateway stamps arrivals with its own wall clock: a reading's arrival is
     // physical time even when a test runs the rules on a simulated clock.
@@ -180,6 +183,7 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       bus,
       log,
       onStored,
+      onQueued,
       brokerAuth,
       serviceCredential,
       ...(tlsFiles && { tls: { port: config.MQTTS_PORT, ...tlsFiles } }),

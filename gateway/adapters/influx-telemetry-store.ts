@@ -30,7 +30,7 @@ export interface InfluxTelemetryStoreDeps {
   readonly gzip?: boolean
 }
 
-/** Lines per HTTP write: the drainer's batches (≤ 5,000) go out in one request. */
+/** Lines per HTTP write: a drainer batch (2,500 readings and the rest of a message) goes out in one request. */
 const LINES_PER_REQUEST = 5_000
 
 /**
@@ -87,34 +87,27 @@ export async function createInfluxTelemetryStore(deps: InfluxTelemetryStoreDeps)
     )
   }
 
-  const writeApi = new InfluxDB({ url, transport }).getWriteApi(org ?? '', bucket, 'ms', {
-    // `await flush()` is the write: no timer, no background retries holding lines the
-    // caller's disk queue also holds, and a buffer that never flushes on its own
-    // (one line above a request), so every failure reaches the awaiting caller.
-    batchSize: LINES_PER_REQUEST + 1,
-    maxBatchBytes: Number.POSITIVE_INFINITY,
-    flushInterval: 0,
-    maxRetries: 0,
-    maxBufferLines: LINES_PER_REQUEST,
+  // Each batch is its own request on the keep-alive agent, so the drainer may have the next
+  // batch in flight while one is written; nothing is buffered or retried here: a refusal reaches
+  // the caller, whose disk queue still holds the readings.
+  const writePath = `/api/v2/write?${new URLSearchParams({ org: org ?? '', bucket, precision: 'ms' }).toString()}`
+  const writeOptions: SendOptions = {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
     gzipThreshold: gzip ? 1_000 : Number.POSITIVE_INFINITY,
-    writeFailed(err, lines, attempt) {
-      log.warn({ err, lines: lines.length, attempt }, 'influxdb write failed; the batch stays in the disk queue')
-    },
-  })
-
+  }
+  const inFlight = new Set<Promise<void>>()
   const write = async (readings: readonly StoredReading[]) => {
     const lines = toLines(readings)
     try {
       for (let i = 0; i < lines.length; i += LINES_PER_REQUEST) {
-        writeApi.writeRecords(lines.slice(i, i + LINES_PER_REQUEST))
-        await writeApi.flush()
+        await transport.request(writePath, lines.slice(i, i + LINES_PER_REQUEST).join('\n'), writeOptions)
       }
     } catch (err) {
+      log.warn({ err, lines: lines.length }, 'influxdb write failed; the batch stays in the disk queue')
       throw storeUnavailable('influxdb', err)
     }
   }
-  // Batches go one after another, so each flush sends exactly its own lines.
-  let tail: Promise<void> = Promise.resolve()
 
   const read = async <T>(q: string, map: (res: InfluxQlResponse) => T, deviceId: string): Promise<T> => {
     try {
@@ -127,9 +120,10 @@ export async function createInfluxTelemetryStore(deps: InfluxTelemetryStoreDeps)
 
   return {
     writeBatch(readings) {
-      const run = tail.then(() => write(readings))
-      // The rejection belongs to this call's caller; the chain only waits for it.
-      tail = run.catch(() => undefined)
+      const run = write(readings)
+      const settled = run.catch(() => undefined)
+      inFlight.add(settled)
+      void settled.finally(() => inFlight.delete(settled))
       return run
     },
     query: (q) => read(historyQuery(q), toPoints, q.deviceId),
@@ -143,9 +137,7 @@ export async function createInfluxTelemetryStore(deps: InfluxTelemetryStoreDeps)
       }
     },
     async close() {
-      await tail
-      // Closing ends the WriteApi's timers, which would otherwise keep the process alive.
-      await writeApi.close()
+      await Promise.all(inFlight)
       agent.destroy()
     },
   }

@@ -34,9 +34,12 @@ CREATE TABLE IF NOT EXISTS series (
 
 /** Devices whose metrics are known to be in `series`; a cache, so it is bounded and simply forgets when full. */
 const KNOWN_DEVICES_MAX = 50_000
-/** Rows per multi-row INSERT: one native call per 100 rows measured about twice the rows/s of one per row. */
-const ROWS_PER_INSERT = 100
-const INSERT = 'INSERT OR REPLACE INTO telemetry (device_id, metric, ts, value) VALUES '
+// The whole batch is bound as one JSON text and spread into rows by SQLite's json_each:
+// measured 1.3-1.9x the rows/s of multi-row INSERTs of 100 bound rows (2,500-reading batches),
+// since binding four values per row from JavaScript cost as much as the B-tree work.
+const INSERT_BATCH = `INSERT OR REPLACE INTO telemetry (device_id, metric, ts, value)
+  SELECT r.value ->> '$.deviceId', m.key, r.value ->> '$.ts', m.value
+  FROM json_each(?) AS r, json_each(r.value, '$.values') AS m`
 
 const METRICS_OF = `SELECT metric FROM series WHERE device_id = @deviceId AND (@metric IS NULL OR metric = @metric)`
 const RANGE = `device_id = @deviceId AND metric IN (${METRICS_OF}) AND ts >= @from AND ts < @to`
@@ -57,11 +60,11 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 5000')
-  db.pragma('cache_size = -65536')
+  // 16 MiB of page cache: writes append to recent pages; 64 MiB only raised the RSS (issue 2 bar: 400 MB).
+  db.pragma('cache_size = -16384')
   db.exec(SCHEMA)
 
-  const insertOne = db.prepare(`${INSERT}(?, ?, ?, ?)`)
-  const insertMany = db.prepare(`${INSERT}${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`)
+  const insertBatch = db.prepare<[string]>(INSERT_BATCH)
   const insertSeries = db.prepare('INSERT OR IGNORE INTO series (device_id, metric, kind) VALUES (?, ?, ?)')
   const selectRows = db.prepare<{ deviceId: string; metric: string | null; from: number; to: number }, Row>(
     `SELECT ts, metric, value FROM telemetry WHERE ${RANGE} ORDER BY ts, metric`,
@@ -96,18 +99,8 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
     }
   }
   const writeAll = db.transaction((readings: readonly StoredReading[]) => {
-    const params: (string | number | undefined)[] = []
-    for (const r of readings) {
-      remember(r)
-      for (const metric in r.values) {
-        params.push(r.deviceId, metric, r.ts, r.values[metric])
-        if (params.length === 4 * ROWS_PER_INSERT) {
-          insertMany.run(params)
-          params.length = 0
-        }
-      }
-    }
-    for (let i = 0; i < params.length; i += 4) insertOne.run(params.slice(i, i + 4))
+    for (const r of readings) remember(r)
+    insertBatch.run(JSON.stringify(readings))
   })
 
   return {

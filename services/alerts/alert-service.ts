@@ -47,7 +47,10 @@ export function createAlertService({
     return run
   }
 
-  const commit = async (outcome: Outcome): Promise<Alert> => {
+  // Stored one change at a time; the delivery of a change is started in that order but not waited
+  // for before the next change is stored: a slow MQTT acknowledgement or webhook must not hold up
+  // the judging of the next readings (issue 3). Each caller still resolves once its changes went out.
+  const commit = async (outcome: Outcome, deliveries: Promise<void>[]): Promise<Alert> => {
     const { alert } = outcome.record
     const stored = await repo.save(outcome.record, outcome.changes)
     log.info(
@@ -55,29 +58,41 @@ export function createAlertService({
       `alert ${stored.map((c) => c.action).join(', ')}`,
     )
     if (outcome.publish) {
-      await sink.publish(alert)
-      bus?.emit('alert-changed', alert)
+      const delivery = sink.publish(alert).then(() => void bus?.emit('alert-changed', alert))
+      // Marked as handled now; the caller gets the rejection from `delivered`.
+      delivery.catch(() => undefined)
+      deliveries.push(delivery)
     }
     return alert
   }
+  const delivered = async <T>(deliveries: Promise<void>[], result: T): Promise<T> => {
+    await Promise.all(deliveries)
+    return result
+  }
 
   return {
-    apply: (signals) =>
-      serial(async () => {
-        const changed: Alert[] = []
+    async apply(signals) {
+      const deliveries: Promise<void>[] = []
+      const changed = await serial(async () => {
+        const out: Alert[] = []
         for (const signal of signals) {
           const open = await repo.findOpen(signal.deviceId, signal.ruleId)
           const outcome = applySignal(open, signal, newId)
-          if (outcome) changed.push(await commit(outcome))
+          if (outcome) out.push(await commit(outcome, deliveries))
         }
-        return changed
-      }),
-    ack: (id, by, comment) =>
-      serial(async () => {
+        return out
+      })
+      return delivered(deliveries, changed)
+    },
+    async ack(id, by, comment) {
+      const deliveries: Promise<void>[] = []
+      const alert = await serial(async () => {
         const record = await repo.byId(id)
         if (!record) throw notFound(`Alert ${id}`)
         const outcome = acknowledge(record, by, comment, clock.now())
-        return outcome ? commit(outcome) : record.alert
-      }),
+        return outcome ? commit(outcome, deliveries) : record.alert
+      })
+      return delivered(deliveries, alert)
+    },
   }
 }

@@ -23,7 +23,7 @@ export interface AlertingLoopDeps {
 }
 
 export interface AlertingLoop {
-  /** Judges a stored batch by event time and applies the signals; awaited by the gateway's drainer. */
+  /** Judges readings by event time once they are durably queued, and applies the signals (gateway `onQueued`). */
   onStored(readings: readonly StoredReading[]): Promise<void>
   /** Runs the silent-device check now (the timer calls it every tickMs). */
   tick(): Promise<void>

@@ -35,11 +35,15 @@ function setup(over: Partial<DrainerDeps> = {}) {
     await drainer.close()
     queue.close()
   })
+  // As the ingest does: the drainer is kicked once the append is on disk.
   const feed = (readings: StoredReading[]) => {
-    queue.append(readings)
-    drainer.kick()
+    void queue.append(readings).then(() => drainer.kick())
   }
-  return { lines, queue, store, stored, writes, drainer, feed }
+  /** One message per reading: the drainer never splits a message across writes. */
+  const feedEach = (readings: StoredReading[]) => {
+    for (const r of readings) feed([r])
+  }
+  return { lines, queue, store, stored, writes, drainer, feed, feedEach }
 }
 
 const ticks = async (n = 5) => {
@@ -47,10 +51,10 @@ const ticks = async (n = 5) => {
 }
 
 test('drains in order, in batches of batchSize, and reports each write', async () => {
-  const { store, stored, writes, drainer, feed, queue } = setup({ batchSize: 5 })
+  const { store, stored, writes, drainer, feedEach, queue } = setup({ batchSize: 5 })
   const readings = batch(12)
-  feed(readings.slice(0, 7))
-  feed(readings.slice(7))
+  feedEach(readings.slice(0, 7))
+  feedEach(readings.slice(7))
   await drainer.idle()
   expect(store.readings).toEqual(readings)
   expect(store.attempts.map((a) => a.size)).toEqual([5, 5, 2])
@@ -98,31 +102,70 @@ test('a failing onStored is logged with its code and does not stop draining', as
   const onStored = vi.fn(async () => {
     throw deviceUnknown('x')
   })
-  const { store, drainer, feed, lines } = setup({ onStored, batchSize: 2 })
-  feed(batch(5))
+  const { store, drainer, feedEach, lines } = setup({ onStored, batchSize: 2 })
+  feedEach(batch(5))
   await drainer.idle()
   expect(store.readings).toHaveLength(5)
   expect(onStored).toHaveBeenCalledTimes(3)
   expect(lines.filter((l) => l['code'] === 'CITY_DEVICE_UNKNOWN')).toHaveLength(3)
 })
 
-test('writes never overlap, even when kicked while one is in flight', async () => {
-  let inFlight = 0
-  let maxInFlight = 0
-  const { store, drainer, feed } = setup({ batchSize: 3 })
+function countOverlap(store: ReturnType<typeof setup>['store']) {
+  const seen = { inFlight: 0, max: 0 }
   const write = store.writeBatch.bind(store)
   store.writeBatch = async (r) => {
-    inFlight += 1
-    maxInFlight = Math.max(maxInFlight, inFlight)
+    seen.inFlight += 1
+    seen.max = Math.max(seen.max, seen.inFlight)
     await new Promise((resolve) => setTimeout(resolve, 2))
     await write(r)
-    inFlight -= 1
+    seen.inFlight -= 1
   }
+  return seen
+}
+
+test('at most inFlight writes overlap, and batches leave the queue in order', async () => {
+  const { store, drainer, feedEach, stored } = setup({ batchSize: 3 })
+  const seen = countOverlap(store)
   const readings = batch(20)
-  for (const r of readings) feed([r])
+  feedEach(readings)
   await drainer.idle()
-  expect(maxInFlight).toBe(1)
+  expect(seen.max).toBe(2)
   expect(store.readings).toEqual(readings)
+  expect(stored.flat()).toEqual(readings)
+})
+
+test('with inFlight 1 writes never overlap, even when kicked while one is in flight', async () => {
+  const { store, drainer, feedEach } = setup({ batchSize: 3, inFlight: 1 })
+  const seen = countOverlap(store)
+  const readings = batch(20)
+  feedEach(readings)
+  await drainer.idle()
+  expect(seen.max).toBe(1)
+  expect(store.readings).toEqual(readings)
+})
+
+test('a batch that fails while the next one is stored leaves both queued until both are in', async () => {
+  const { store, drainer, feedEach, queue } = setup({ batchSize: 2, backoff: { firstMs: 5, maxMs: 5 } })
+  let calls = 0
+  let depthWhenRefused = -1
+  const write = store.writeBatch.bind(store)
+  // The first write fails, the one beside it succeeds: nothing may leave the queue before the first is in.
+  store.writeBatch = async (r) => {
+    calls += 1
+    if (calls === 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      depthWhenRefused = queue.depth()
+      throw new Error('refused once')
+    }
+    await write(r)
+  }
+  feedEach(batch(4))
+  await eventually(() => calls >= 2, { what: 'two writes in flight' })
+  await drainer.idle()
+  // The second batch was in the store by then, yet still queued behind the first.
+  expect(depthWhenRefused).toBe(4)
+  expect(queue.depth()).toBe(0)
+  expect(new Set(store.readings.map((r) => r.ts)).size).toBe(4)
 })
 
 test('close stops retrying and leaves the readings on disk', async () => {
