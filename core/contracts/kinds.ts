@@ -56,6 +56,9 @@ export const METRICS = {
     co_mgm3: { unit: 'mg/m³', min: 0, max: 500, zh: '一氧化碳', en: 'CO' },
     temp_c: { unit: '°C', min: -60, max: 70, zh: '气温', en: 'Temperature' },
     rh_pct: { unit: '%', min: 0, max: 100, zh: '相对湿度', en: 'Humidity' },
+    // Noise compliance excludes readings taken with wind above 5 m/s (docs/standards.md §1.2); the
+    // highest gust ever measured is 113 m/s.
+    wind_ms: { unit: 'm/s', min: 0, max: 120, zh: '风速', en: 'Wind speed' },
   },
 } as const satisfies Record<Kind, Record<string, MetricSpec>>
 

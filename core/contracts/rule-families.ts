@@ -89,6 +89,16 @@ export const RollingSumRuleSchema = z.object({
   }),
 })
 
+/**
+ * Weather that makes a noise reading invalid for compliance (docs/standards.md §1.2, GB 3096-2008
+ * App. C): rain above `rainAboveMmh` or wind above `windAboveMs` at a weather sensor of the device's
+ * district. Absent: the standard's 0 mm/h and 5 m/s (services/weather/exclusion.ts).
+ */
+export const WeatherLimitsSchema = z.object({
+  rainAboveMmh: z.number().finite().nonnegative(),
+  windAboveMs: z.number().finite().nonnegative(),
+})
+
 export const HourlyLeqRuleSchema = z.object({
   ...base,
   family: z.literal('hourly_leq'),
@@ -104,6 +114,7 @@ export const HourlyLeqRuleSchema = z.object({
   clearMargin: z.number().finite().nonnegative(),
   minCoverageMs: Ms.max(3_600_000),
   maxGapMs: PositiveMs,
+  weather: WeatherLimitsSchema.optional(),
 })
 
 export const LmaxNightRuleSchema = z.object({
@@ -116,6 +127,7 @@ export const LmaxNightRuleSchema = z.object({
   level: AlertLevelSchema,
   repeatWindowMs: Ms,
   clearAfterMs: Ms,
+  weather: WeatherLimitsSchema.optional(),
 })
 
 const RatioBand = z.object({ below: Ratio.optional(), above: Ratio.optional() })

@@ -40,7 +40,7 @@ export interface AlertingDeps {
 export interface Alerting {
   readonly engine: RuleEngine
   readonly alerts: AlertService
-  /** The gateway's after-store hook: judge the batch and apply what the rules say. */
+  /** The gateway's hook for readings on disk: judge them and apply what the rules say. */
   onStored(readings: readonly StoredReading[]): Promise<void>
   /** Registers the alert, rule and KPI routes. */
   routes(app: FastifyInstance): Promise<void>
@@ -50,9 +50,11 @@ export interface Alerting {
 /** Open alerts restored per state on start; more than this many open alerts is a flood to triage first. */
 const MAX_RESTORED = 100_000
 
-const nightSettings = (rules: readonly Rule[]): NightSettings | undefined => {
+export const nightSettings = (rules: readonly Rule[]): NightSettings | undefined => {
   const rule = rules.find((r) => r.family === 'hourly_leq' && r.period === 'night')
-  return rule?.family === 'hourly_leq' ? { nightStart: rule.nightStart, limits: rule.limits } : undefined
+  return rule?.family === 'hourly_leq'
+    ? { nightStart: rule.nightStart, limits: rule.limits, weather: rule.weather }
+    : undefined
 }
 
 // Every open alert, with what the lifecycle keeps beside it. One awaited query per open alert,

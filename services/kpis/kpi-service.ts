@@ -3,6 +3,8 @@ import type { Kind } from '../../core/contracts/kinds.js'
 import type { DeviceRegistry } from '../../core/ports/device-registry.js'
 import type { TelemetryPoint, TelemetryStore } from '../../core/ports/telemetry-store.js'
 import { createLocalTime, wholeHour } from '../rules/local-time.js'
+import type { WeatherLimits } from '../weather/exclusion.js'
+import { storedWeather } from '../weather/stored-weather.js'
 import { airQuality } from './air.js'
 import { ION_GRADE_SOURCE, ionDay } from './ions.js'
 import { localDate, localDay, type LocalDay } from './local-day.js'
@@ -15,6 +17,8 @@ const HOUR = 3_600_000
 export interface NightSettings {
   readonly nightStart: string
   readonly limits: Partial<Record<NoiseZone, number>>
+  /** The rule's weather exclusion (docs/standards.md §1.2); the standard's when absent. */
+  readonly weather?: WeatherLimits | undefined
 }
 
 export interface KpiServiceDeps {
@@ -40,12 +44,15 @@ export function createKpiService({ store, registry, timeZone, night }: KpiServic
     const settings = night()
     const nightStartHour = settings ? wholeHour(settings.nightStart) : 22
     const nightFrom = local.hourStart(day.firstHour + nightStartHour)
+    const nightTo = nightFrom + 8 * HOUR
+    const weather = await storedWeather(store, registry.list(), nightFrom, nightTo)
     const noise = await Promise.all(
       devicesOf('noise').map(async (d) => ({
         deviceId: d.id,
         zone: d.zone,
+        district: d.district,
         maxGapMs: maxGap(d),
-        points: await fetch(d, nightFrom, nightFrom + 8 * HOUR),
+        points: await fetch(d, nightFrom, nightTo),
       })),
     )
     const air = await Promise.all(
@@ -71,7 +78,9 @@ export function createKpiService({ store, registry, timeZone, night }: KpiServic
         local,
         firstHour: day.firstHour,
         nightStartHour,
+        weather,
         ...(settings ? { limits: settings.limits } : {}),
+        ...(settings?.weather ? { weatherLimits: settings.weather } : {}),
       }),
       air,
       ions: { source: ION_GRADE_SOURCE, stations: ions },

@@ -31,6 +31,16 @@ export interface DmaInflow {
   /** Rise of the peak inflow in [from, to] over the baseline at `from`; undefined without data. */
   rise(from: number, to: number): InflowRise | undefined
   size(): number
+  save(): InflowState
+  load(state: InflowState): void
+}
+
+/** A DMA's inflow as plain JSON: recent readings, slot means, last ts (null for none). */
+export interface InflowState {
+  readonly t: number[]
+  readonly v: number[]
+  readonly slots: [number, number, number][]
+  readonly last: number | null
 }
 
 export function createDmaInflow(s: InflowSettings, local: LocalTime): DmaInflow {
@@ -109,5 +119,20 @@ export function createDmaInflow(s: InflowSettings, local: LocalTime): DmaInflow 
       return { rise: peak / baseline - 1, peak, baseline, basis: week === undefined ? 'recent' : 'week' }
     },
     size: () => tss.length + slots.size,
+    save: () => ({
+      t: [...tss],
+      v: [...vs],
+      slots: [...slots].map(([k, m]) => [k, m.sum, m.n]),
+      last: Number.isFinite(last) ? last : null,
+    }),
+    load(state) {
+      tss.length = 0
+      tss.push(...state.t)
+      vs.length = 0
+      vs.push(...state.v)
+      slots.clear()
+      for (const [k, sum, n] of state.slots) slots.set(k, { sum, n })
+      last = state.last ?? -Infinity
+    },
   }
 }

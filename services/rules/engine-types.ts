@@ -3,6 +3,7 @@ import type { Device, DeviceView } from '../../core/contracts/device.js'
 import type { Kind } from '../../core/contracts/kinds.js'
 import type { DeviceStatusValue, StoredReading } from '../../core/contracts/reading.js'
 import type { Rule } from '../../core/contracts/rule.js'
+import type { InflowState } from './dma-inflow.js'
 import type { RuleSignal } from './signal.js'
 
 /** The rule engine's interface (./engine.ts holds its one implementation). */
@@ -33,8 +34,48 @@ export interface RuleEngine {
    * whose rule is gone or disabled.
    */
   restore(open: readonly OpenAlertState[], now: number): RuleSignal[]
+  /**
+   * The per-device state (windows, hold timers, baselines, last event time per rule) of the devices
+   * `owns` accepts, as plain JSON: what another process needs to judge them on exactly as this one.
+   * Walks the devices: call it at a checkpoint, never per reading.
+   */
+  exportState(owns: (deviceId: string) => boolean): EngineSnapshot
+  /** The same for the devices named (those of one judged batch): costs what they hold, not the whole engine. */
+  exportDevices(ids: Iterable<string>): EngineSnapshot
+  /**
+   * Takes the devices of a snapshot, then the open alerts of those devices (the alert store is the
+   * truth of which alerts are open). Answers the clears of alerts whose rule is gone, as restore().
+   */
+  importState(snapshot: EngineSnapshot, open: readonly OpenAlertState[], now: number): RuleSignal[]
+  /** Drops the state of the devices `owns` accepts (a partition handed to another worker). */
+  forget(owns: (deviceId: string) => boolean): void
   rules(): readonly Rule[]
   stats(): RuleEngineStats
+}
+
+/** One rule's state on one device; `key` identifies the rule's content the judge state belongs to. */
+export interface RuleStateSnapshot {
+  readonly key: string
+  readonly level: AlertLevel | null
+  /** null: no reading judged yet. */
+  readonly lastTs: number | null
+  readonly ack: boolean
+  readonly judge: unknown
+}
+
+export interface DeviceSnapshot {
+  readonly kind: Kind
+  readonly rules: Readonly<Record<string, RuleStateSnapshot>>
+}
+
+export interface EngineSnapshot {
+  /** Engine-wide: the last rain seen (rule 17's storm elevation); null for none. */
+  readonly lastRainTs: number | null
+  readonly devices: Readonly<Record<string, DeviceSnapshot>>
+  /** `${ruleId}|${dma}` → inflow of the DMAs the devices belong to (rule water.burst). */
+  readonly inflow?: Readonly<Record<string, InflowState>>
+  /** `${ruleId}|${area}` → deviceId → event ts, for the exported devices (area outage, corroborated burst). */
+  readonly areas?: Readonly<Record<string, Readonly<Record<string, number>>>>
 }
 
 /** An alert open in the alert store (not cleared, and not waiting on an acknowledgement to clear). */

@@ -20,12 +20,22 @@ import type { Rule } from '../../core/contracts/rule.js'
 import { carriesAny, compileRule, type CompiledRule } from './families/index.js'
 import { judgeSilence } from './families/silent.js'
 import type { FamilyCtx, Judge, Outcome, Outcomes, SharedState } from './families/types.js'
-import type { RuleEngine, RuleEngineOptions } from './engine-types.js'
+import type { DeviceSnapshot, EngineSnapshot, OpenAlertState, RuleEngine, RuleEngineOptions } from './engine-types.js'
+import { createDmaInflow } from './dma-inflow.js'
 import { createLocalTime } from './local-time.js'
+import { carriesWeather } from '../weather/exclusion.js'
+import { createWeatherState, weatherGap } from '../weather/weather-state.js'
 import { toSignal } from './message.js'
 import type { RuleSignal } from './signal.js'
 
-export type { OpenAlertState, RuleEngine, RuleEngineOptions, RuleEngineStats } from './engine-types.js'
+export type {
+  DeviceSnapshot,
+  EngineSnapshot,
+  OpenAlertState,
+  RuleEngine,
+  RuleEngineOptions,
+  RuleEngineStats,
+} from './engine-types.js'
 
 type Entry = CompiledRule
 
@@ -45,11 +55,16 @@ interface DeviceState {
 
 const MAX_AREAS = 10_000
 const GONE = { zh: '规则已停用或删除。', en: 'The rule was disabled or removed.' }
-const NO_JUDGE: Judge = { reading: () => undefined, size: () => 0 }
+const NO_JUDGE: Judge = { reading: () => undefined, size: () => 0, save: () => null, load: () => undefined }
 
 export function createRuleEngine({ rules, timeZone, maxDevices = 100_000 }: RuleEngineOptions): RuleEngine {
   const local = createLocalTime(timeZone)
-  const shared: SharedState = { lastRainTs: -Infinity, areas: new Map(), inflow: new Map() }
+  const shared: SharedState = {
+    lastRainTs: -Infinity,
+    areas: new Map(),
+    inflow: new Map(),
+    weather: createWeatherState(),
+  }
   const states = new Map<string, DeviceState>()
   let current: readonly Rule[] = []
   let entries = new Map<string, Entry>()
@@ -150,6 +165,72 @@ export function createRuleEngine({ rules, timeZone, maxDevices = 100_000 }: Rule
     return result
   }
 
+  // An alert open in the store starts its (device, rule) at its level. A state carried over from
+  // a snapshot keeps its judge as saved; otherwise the judge learns what it can of the alert.
+  function restoreOne(a: OpenAlertState, now: number, keepJudge: boolean): void {
+    const e = entries.get(a.ruleId)
+    const ds = deviceState(a.deviceId, a.kind, undefined)
+    if (e) {
+      const had = ds.rules.get(e.rule.id)
+      const rs = ruleState(ds, e)
+      rs.level = a.level
+      rs.ack = a.requiresAck
+      if (!(keepJudge && had)) rs.judge.restore?.({ level: a.level, at: a.at, value: a.value, threshold: a.threshold })
+      return
+    }
+    // The rule was disabled while the platform was down: what it raised clears, as in setRules.
+    const rule = current.find((r) => r.id === a.ruleId)
+    if (!rule) return
+    at = now
+    const rs: RuleState = { level: a.level, lastTs: -Infinity, judge: NO_JUDGE, ack: a.requiresAck }
+    emit(compileRule(rule), a.deviceId, a.kind, rs, {
+      level: null,
+      metric: '',
+      value: null,
+      threshold: null,
+      note: GONE,
+    })
+  }
+
+  function exportDevices(ids: Iterable<string>): EngineSnapshot {
+    const devices: Record<string, DeviceSnapshot> = {}
+    const dmas = new Set<string>()
+    for (const id of ids) {
+      const ds = states.get(id)
+      if (!ds) continue
+      const rules: Record<string, DeviceSnapshot['rules'][string]> = {}
+      for (const [ruleId, rs] of ds.rules) {
+        const e = entries.get(ruleId)
+        if (!e) continue
+        rules[ruleId] = { key: keyOf(e), level: rs.level, lastTs: rs.lastTs, ack: rs.ack, judge: rs.judge.save() }
+      }
+      devices[id] = { kind: ds.kind, rules }
+      if (ds.device?.dma !== undefined) dmas.add(ds.device.dma)
+    }
+    // Engine-wide facts travel with the devices they concern: their DMA's inflow, their area events.
+    const inflow: Record<string, unknown> = {}
+    for (const [key, f] of shared.inflow) if (dmas.has(key.slice(key.indexOf('|') + 1))) inflow[key] = f.save()
+    const areas: Record<string, Record<string, number>> = {}
+    for (const [key, recent] of shared.areas)
+      for (const [id, ts] of recent) if (id in devices) (areas[key] ??= {})[id] = ts
+    // Through JSON once: the copy shares nothing with live windows, and -Infinity becomes null.
+    const snapshot = { lastRainTs: shared.lastRainTs, devices, inflow, areas }
+    return JSON.parse(JSON.stringify(snapshot)) as EngineSnapshot
+  }
+
+  // A short identity of a rule's content, so a snapshot taken under another version of a rule starts it afresh.
+  const keys = new WeakMap<Entry, string>()
+  function keyOf(e: Entry): string {
+    let k = keys.get(e)
+    if (k === undefined) {
+      let h = 0x811c9dc5
+      for (let i = 0; i < e.key.length; i++) h = Math.imul(h ^ e.key.charCodeAt(i), 0x01000193)
+      k = `${(h >>> 0).toString(16)}:${e.key.length}`
+      keys.set(e, k)
+    }
+    return k
+  }
+
   index(rules)
 
   return {
@@ -160,6 +241,11 @@ export function createRuleEngine({ rules, timeZone, maxDevices = 100_000 }: Rule
         const ds = deviceState(reading.deviceId, reading.kind, device)
         const rain = reading.values.rain_mmh
         if (rain !== undefined && rain > 0 && reading.ts > shared.lastRainTs) shared.lastRainTs = reading.ts
+        // docs/standards.md §1.2: noise judges ask whether rain or wind in their district voids an hour.
+        if (carriesWeather(reading.values)) {
+          const d = ds.device
+          shared.weather.observe(reading.deviceId, d?.district, reading.ts, reading.values, weatherGap(d))
+        }
         at = reading.ts
         ctx.device = ds.device
         for (const e of byKind.get(reading.kind) ?? []) {
@@ -239,30 +325,58 @@ export function createRuleEngine({ rules, timeZone, maxDevices = 100_000 }: Rule
 
     restore(open, now) {
       return run(() => {
-        for (const a of open) {
-          const e = entries.get(a.ruleId)
-          const ds = deviceState(a.deviceId, a.kind, undefined)
-          if (e) {
-            const rs = ruleState(ds, e)
-            rs.level = a.level
-            rs.ack = a.requiresAck
-            rs.judge.restore?.({ level: a.level, at: a.at, value: a.value, threshold: a.threshold })
-            continue
-          }
-          // The rule was disabled while the platform was down: what it raised clears, as in setRules.
-          const rule = current.find((r) => r.id === a.ruleId)
-          if (!rule) continue
-          at = now
-          const rs: RuleState = { level: a.level, lastTs: -Infinity, judge: NO_JUDGE, ack: a.requiresAck }
-          emit(compileRule(rule), a.deviceId, a.kind, rs, {
-            level: null,
-            metric: '',
-            value: null,
-            threshold: null,
-            note: GONE,
-          })
-        }
+        for (const a of open) restoreOne(a, now, false)
       })
+    },
+
+    exportState(owns) {
+      const ids: string[] = []
+      for (const id of states.keys()) if (owns(id)) ids.push(id)
+      return exportDevices(ids)
+    },
+
+    exportDevices,
+
+    importState(snapshot, open, now) {
+      return run(() => {
+        if (snapshot.lastRainTs !== null && snapshot.lastRainTs > shared.lastRainTs)
+          shared.lastRainTs = snapshot.lastRainTs
+        for (const [key, state] of Object.entries(snapshot.inflow ?? {})) {
+          const rule = entries.get(key.slice(0, key.indexOf('|')))?.rule
+          if (rule?.family !== 'pressure_drop' || !rule.inflow) continue
+          let f = shared.inflow.get(key)
+          if (!f) {
+            f = createDmaInflow({ ...rule.inflow, windowMs: rule.windowMs }, local)
+            shared.inflow.set(key, f)
+          }
+          // A DMA this engine already follows keeps the fresher of the two.
+          if ((state.last ?? -Infinity) > f.lastTs()) f.load(state)
+        }
+        for (const [key, recent] of Object.entries(snapshot.areas ?? {})) {
+          const m = shared.areas.get(key) ?? new Map<string, number>()
+          shared.areas.set(key, m)
+          for (const [id, ts] of Object.entries(recent)) if ((m.get(id) ?? -Infinity) < ts) m.set(id, ts)
+        }
+        for (const [id, d] of Object.entries(snapshot.devices)) {
+          const ds = deviceState(id, d.kind, undefined)
+          for (const [ruleId, r] of Object.entries(d.rules)) {
+            const e = entries.get(ruleId)
+            if (!e) continue
+            const rs = ruleState(ds, e)
+            rs.lastTs = r.lastTs ?? -Infinity
+            // The alert store, not the snapshot, says which alerts are open (below).
+            rs.level = null
+            rs.ack = false
+            if (r.key === keyOf(e)) rs.judge.load(r.judge)
+            else rs.judge = e.create()
+          }
+        }
+        for (const a of open) restoreOne(a, now, true)
+      })
+    },
+
+    forget(owns) {
+      for (const id of [...states.keys()]) if (owns(id)) states.delete(id)
     },
 
     rules: () => current,

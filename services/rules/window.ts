@@ -17,6 +17,15 @@ export interface SeriesWindow {
   first(): Point | undefined
   size(): number
   mean(): number
+  save(): WindowState
+  load(state: WindowState): void
+}
+
+/** A window's points and running sum as plain JSON (the sum is kept, not recomputed: same float). */
+export interface WindowState {
+  readonly t: number[]
+  readonly v: number[]
+  readonly s: number
 }
 
 // Parallel number arrays rather than {ts, v} objects: no allocation per reading on the hot path.
@@ -58,6 +67,13 @@ export function createSeriesWindow(cap = MAX_WINDOW_ENTRIES): SeriesWindow {
     size: () => tss.length - head,
     // A running sum drifts in floating point; callers judge with the mean, they do not account with it.
     mean: () => (tss.length - head === 0 ? NaN : sum / (tss.length - head)),
+    save: () => ({ t: tss.slice(head), v: vs.slice(head), s: sum }),
+    load(state) {
+      tss = [...state.t]
+      vs = [...state.v]
+      head = 0
+      sum = state.s
+    },
   }
 }
 
@@ -65,6 +81,8 @@ export function createSeriesWindow(cap = MAX_WINDOW_ENTRIES): SeriesWindow {
 export interface MedianFilter {
   push(v: number): number
   size(): number
+  save(): number[]
+  load(last: readonly number[]): void
 }
 
 export function createMedianFilter(n: number): MedianFilter {
@@ -88,6 +106,11 @@ export function createMedianFilter(n: number): MedianFilter {
         : ((scratch[mid - 1] as number) + (scratch[mid] as number)) / 2
     },
     size: () => last.length,
+    save: () => [...last],
+    load(values) {
+      last.length = 0
+      for (const x of values) last.push(x)
+    },
   }
 }
 
@@ -104,6 +127,8 @@ export interface MaxWindow {
   pruneBefore(from: number): void
   max(): number
   size(): number
+  save(): WindowState
+  load(state: WindowState): void
 }
 
 export function createMaxWindow(cap = MAX_WINDOW_ENTRIES): MaxWindow {
@@ -124,5 +149,13 @@ export function createMaxWindow(cap = MAX_WINDOW_ENTRIES): MaxWindow {
     },
     max: () => (pts.length > head ? (pts[head] as Point).v : -Infinity),
     size: () => pts.length - head,
+    save() {
+      const live = pts.slice(head)
+      return { t: live.map((p) => p.ts), v: live.map((p) => p.v), s: 0 }
+    },
+    load(state) {
+      pts = state.t.map((ts, i) => ({ ts, v: state.v[i] as number }))
+      head = 0
+    },
   }
 }

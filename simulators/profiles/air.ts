@@ -30,5 +30,10 @@ export const airProfile: Profile = (d, t, rng, s) => {
     co_mgm3: round(Math.max(0.1, 0.45 + 0.3 * mixing + gaussian(rng, 0, 0.04)), 2),
     temp_c: round(temp + gaussian(rng, 0, 0.2), 1),
     rh_pct: round(clamp(88 - 2.6 * (temp - 12) + (washout < 1 ? 15 : 0) + gaussian(rng, 0, 1), 20, 100), 0),
+    // A light afternoon breeze, gusting with a storm's rain; smooth noise leaves the other values' random draws as they were.
+    wind_ms: round(
+      Math.max(0, 1.8 + 0.8 * hourBump(h, 15, 3) + 0.9 * valueNoise(key + 2, t / HOUR_MS) + rainMmh(s, t) / 8),
+      1,
+    ),
   }
 }

@@ -7,6 +7,14 @@ type R = RuleOf<'aqi_hourly'>
 type AirMetric = keyof typeof HOURLY_METRIC_INDICATOR
 const AIR_METRICS = Object.keys(HOURLY_METRIC_INDICATOR) as AirMetric[]
 
+interface AqiState {
+  readonly hour: number | null
+  readonly sums: Partial<Record<AirMetric, { s: number; n: number }>>
+  readonly covered: number
+  readonly lastTs: number | null
+  readonly recent: number[]
+}
+
 // HJ 633-2026 real-time AQI (docs/standards.md §2, §9 rule 16): 1-h means, valid with ≥ 45 min of the
 // hour covered (GB 3095-2026 Table 4), judged when a reading of a later hour closes the hour.
 export const aqiHourly: Family<R> = {
@@ -59,6 +67,16 @@ export const aqiHourly: Family<R> = {
 
     return {
       size: () => recent.length,
+      save: () => ({ hour: hour ?? null, sums, covered, lastTs: lastTs ?? null, recent }),
+      load(state) {
+        const s = state as AqiState
+        hour = s.hour ?? undefined
+        sums = structuredClone(s.sums)
+        covered = s.covered
+        lastTs = s.lastTs ?? undefined
+        recent.length = 0
+        recent.push(...s.recent)
+      },
       reading(reading, ctx) {
         const ts = reading.ts
         const h = ctx.local.hourIndex(ts)

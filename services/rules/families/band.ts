@@ -1,9 +1,17 @@
 import { levelRank, type AlertLevel } from '../../../core/contracts/alert.js'
 import type { RuleOf } from '../../../core/contracts/rule.js'
-import { createSeriesWindow } from '../window.js'
+import { createSeriesWindow, type WindowState } from '../window.js'
 import type { Family, Outcome } from './types.js'
 
 type R = RuleOf<'band'>
+
+interface BandState {
+  readonly w: WindowState[]
+  readonly since: (number | null)[]
+  readonly last: (Outcome | null)[]
+  readonly clearSince: number | null
+  readonly deSince: number | null
+}
 
 // docs/standards.md §9 rule 15: |freq_hz − 50| > 0.2 / 0.5 Hz for 1 min (GB/T 15945), 15-min mean
 // pf < 0.90 on devices of ≥ 100 kVA; each condition keeps its last verdict between readings.
@@ -18,6 +26,15 @@ export const band: Family<R> = {
     let deSince: number | null = null
     return {
       size: () => windows.reduce((s, w) => s + w.size(), 0),
+      save: () => ({ w: windows.map((w) => w.save()), since, last, clearSince, deSince }),
+      load(state) {
+        const s = state as BandState
+        s.w.forEach((w, i) => windows[i]?.load(w))
+        s.since.forEach((x, i) => (since[i] = x))
+        s.last.forEach((x, i) => (last[i] = x))
+        clearSince = s.clearSince
+        deSince = s.deSince
+      },
       reading(reading, ctx) {
         const ts = reading.ts
         let best: Outcome | null = null

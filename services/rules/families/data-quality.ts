@@ -13,6 +13,13 @@ export const dataQuality: Family<R> = {
     let okSince: number | null = null
     return {
       size: () => 0,
+      save: () => ({ prev: prev ?? null, flatSince, okSince }),
+      load(state) {
+        const s = state as { prev: number | null; flatSince: number; okSince: number | null }
+        prev = s.prev ?? undefined
+        flatSince = s.flatSince
+        okSince = s.okSince
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         if (v === undefined) return undefined

@@ -2,9 +2,19 @@ import { levelRank, type AlertLevel } from '../../../core/contracts/alert.js'
 import type { RuleOf } from '../../../core/contracts/rule.js'
 import { isNightHour, nightKey, wholeHour } from '../local-time.js'
 import { fromEnergy, roundHalfEven, toEnergy } from '../noise-math.js'
-import type { Family, Outcome } from './types.js'
+import { WEATHER_EXCLUSION } from '../../weather/exclusion.js'
+import type { Family, FamilyCtx, Outcome } from './types.js'
 
 type R = RuleOf<'hourly_leq'>
+
+interface LeqState {
+  readonly hour: number | null
+  readonly energy: number
+  readonly covered: number
+  readonly lastTs: number | null
+  readonly streak: number
+  readonly night: { key: number; energy: number; hours: number } | null
+}
 
 // docs/standards.md §9 rules 5 and 7, §1.3: Lh is the duration-weighted energy mean of the clock
 // hour, valid with ≥ 45 min covered, judged when a reading of a later hour closes it.
@@ -12,6 +22,7 @@ export const hourlyLeq: Family<R> = {
   metrics: (rule) => [rule.metric],
   create(rule) {
     const start = wholeHour(rule.nightStart)
+    const weather = rule.weather ?? WEATHER_EXCLUSION
     let hour: number | undefined
     let energy = 0
     let covered = 0
@@ -29,11 +40,17 @@ export const hourlyLeq: Family<R> = {
       return { zh: `本夜 Ln = ${ln} dB(A)。`, en: `Night Ln = ${ln} dB(A).` }
     }
 
-    function close(h: number, limit: number, level: AlertLevel | null): Outcome | undefined {
+    function close(h: number, limit: number, level: AlertLevel | null, ctx: FamilyCtx): Outcome | undefined {
       if (!inPeriod(h) || covered < rule.minCoverageMs || covered === 0) {
         if (!inPeriod(h)) streak = 0
         return undefined
       }
+      // docs/standards.md §1.2 (GB 3096-2008 App. C): an hour with rain or wind over the limits in the
+      // device's district is invalid for compliance, like an under-covered one: it neither raises,
+      // escalates, clears, nor counts in the night's Ln.
+      const from = ctx.local.hourStart(h)
+      if (ctx.shared.weather.invalidDuring(ctx.device?.district, from, ctx.local.hourStart(h + 1), weather))
+        return undefined
       const lh = roundHalfEven(fromEnergy(energy / covered), 1)
       if (rule.period === 'night') {
         const key = nightKey(h, start)
@@ -59,6 +76,16 @@ export const hourlyLeq: Family<R> = {
 
     return {
       size: () => 0,
+      save: () => ({ hour: hour ?? null, energy, covered, lastTs: lastTs ?? null, streak, night: night ?? null }),
+      load(state) {
+        const s = state as LeqState
+        hour = s.hour ?? undefined
+        energy = s.energy
+        covered = s.covered
+        lastTs = s.lastTs ?? undefined
+        streak = s.streak
+        night = s.night ?? undefined
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         const zone = ctx.device?.zone
@@ -70,7 +97,7 @@ export const hourlyLeq: Family<R> = {
         if (hour !== undefined && h > hour) {
           out = []
           let level = ctx.level
-          const closed = close(hour, limit, level)
+          const closed = close(hour, limit, level, ctx)
           if (closed) {
             out.push(closed)
             level = closed.level

@@ -48,6 +48,20 @@ export const nightFlow: Family<R> = {
 
     return {
       size: () => history.length,
+      save: () => ({ history, open: open ?? null, high, calm }),
+      load(state) {
+        const s = state as {
+          history: number[]
+          open: { day: number; sum: number; n: number } | null
+          high: number
+          calm: number
+        }
+        history.length = 0
+        history.push(...s.history)
+        open = s.open ?? undefined
+        high = s.high
+        calm = s.calm
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         if (v === undefined) return undefined

@@ -1,10 +1,18 @@
 import type { RuleOf } from '../../../core/contracts/rule.js'
-import { createSeriesWindow } from '../window.js'
+import { createSeriesWindow, type WindowState } from '../window.js'
 import { tierIndexer } from './tier-index.js'
 import type { Family } from './types.js'
 
 type R = RuleOf<'nominal_relative'>
 type Tier = R['tiers'][number]
+
+interface NominalState {
+  readonly mean: WindowState
+  readonly since: (number | null)[]
+  readonly prev: { ts: number; v: number } | null
+  readonly deSince: number | null
+  readonly clearSince: number | null
+}
 
 interface Bounds {
   readonly below: number | undefined
@@ -33,6 +41,15 @@ export const nominalRelative: Family<R> = {
 
     return {
       size: () => mean.size(),
+      save: () => ({ mean: mean.save(), since, prev: prev ?? null, deSince, clearSince }),
+      load(state) {
+        const s = state as NominalState
+        mean.load(s.mean)
+        s.since.forEach((x, i) => (since[i] = x))
+        prev = s.prev ?? undefined
+        deSince = s.deSince
+        clearSince = s.clearSince
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         const nominalOrNone = ctx.device?.[rule.nominal] ?? rule.defaultNominal

@@ -33,6 +33,12 @@ export const outage: Family<R> = {
 
     return {
       size: () => 0,
+      save: () => ({ lastV: lastV ?? null, healthySince }),
+      load(state) {
+        const s = state as { lastV: number | null; healthySince: number | null }
+        lastV = s.lastV ?? undefined
+        healthySince = s.healthySince
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         if (v === undefined) return undefined

@@ -1,6 +1,6 @@
 import type { RuleOf } from '../../../core/contracts/rule.js'
 import { createDmaInflow, type DmaInflow } from '../dma-inflow.js'
-import { createMaxWindow } from '../window.js'
+import { createMaxWindow, type WindowState } from '../window.js'
 import type { Family, FamilyCtx, Outcome } from './types.js'
 
 type R = RuleOf<'pressure_drop'>
@@ -79,6 +79,14 @@ export const pressureDrop: Family<R> = {
 
     return {
       size: () => win.size(),
+      save: () => ({ win: win.save(), pre, drop: drop ?? null, clearSince }),
+      load(state) {
+        const s = state as { win: WindowState; pre: number; drop: Drop | null; clearSince: number | null }
+        win.load(s.win)
+        pre = s.pre
+        drop = s.drop ?? undefined
+        clearSince = s.clearSince
+      },
       restore(open) {
         // The alert's threshold is pre − max(dropAbs, dropRatio × pre): solve it for pre.
         if (open.threshold === null) return

@@ -1,6 +1,6 @@
 import { ALERT_LEVELS, levelRank } from '../../../core/contracts/alert.js'
 import type { RuleOf } from '../../../core/contracts/rule.js'
-import { createMedianFilter, createSeriesWindow } from '../window.js'
+import { createMedianFilter, createSeriesWindow, type WindowState } from '../window.js'
 import type { Family } from './types.js'
 
 type R = RuleOf<'rate_of_change'>
@@ -26,6 +26,13 @@ export const rateOfChange: Family<R> = {
 
     return {
       size: () => win.size() + filter.size(),
+      save: () => ({ filter: filter.save(), win: win.save(), clearSince }),
+      load(state) {
+        const s = state as { filter: number[]; win: WindowState; clearSince: number | null }
+        filter.load(s.filter)
+        win.load(s.win)
+        clearSince = s.clearSince
+      },
       reading(reading, ctx) {
         const raw = reading.values[rule.metric]
         if (raw === undefined) return undefined

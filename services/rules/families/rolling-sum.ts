@@ -4,6 +4,14 @@ import type { Family } from './types.js'
 
 type R = RuleOf<'rolling_sum'>
 
+interface SumState {
+  readonly wins: [number, number, number][]
+  readonly buckets: [number, number][]
+  readonly base: number
+  readonly lastTs: number | null
+  readonly clearSince: number | null
+}
+
 interface Bucket {
   readonly idx: number
   sum: number
@@ -57,6 +65,27 @@ export const rollingSum: Family<R> = {
 
     return {
       size: () => buckets.length,
+      save: () => ({
+        wins: [...wins.values()].map((w) => [w.ms, w.sum, w.pos]),
+        buckets: buckets.map((x) => [x.idx, x.sum]),
+        base,
+        lastTs: lastTs ?? null,
+        clearSince,
+      }),
+      load(state) {
+        const s = state as SumState
+        for (const [ms, sum, pos] of s.wins) {
+          const w = wins.get(ms)
+          if (w) {
+            w.sum = sum
+            w.pos = pos
+          }
+        }
+        buckets = s.buckets.map(([idx, sum]) => ({ idx, sum }))
+        base = s.base
+        lastTs = s.lastTs ?? undefined
+        clearSince = s.clearSince
+      },
       reading(reading, ctx) {
         const v = reading.values[rule.metric]
         if (v === undefined) return undefined

@@ -13,6 +13,9 @@ export const silent: Family<R> = {
   create(rule) {
     return {
       size: () => 0,
+      // Judged from the registry and the wall clock: nothing of its own to carry over.
+      save: () => null,
+      load: () => undefined,
       reading(reading, ctx) {
         if (ctx.level === null) return undefined
         return { level: null, metric: 'telemetry', value: null, threshold: null }

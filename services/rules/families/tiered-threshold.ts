@@ -48,6 +48,14 @@ export const tieredThreshold: Family<R> = {
 
     return {
       size: () => filter.size(),
+      save: () => ({ filter: filter.save(), runs, deSince, clearSince }),
+      load(state) {
+        const s = state as { filter: number[]; runs: (Run | null)[]; deSince: number | null; clearSince: number | null }
+        filter.load(s.filter)
+        s.runs.forEach((r, i) => (runs[i] = r && { ...r }))
+        deSince = s.deSince
+        clearSince = s.clearSince
+      },
       reading(reading, ctx) {
         const raw = reading.values[rule.metric]
         if (raw === undefined) return undefined

@@ -3,6 +3,7 @@ import type { Device } from '../../../core/contracts/device.js'
 import type { DeviceStatusValue, StoredReading } from '../../../core/contracts/reading.js'
 import type { Rule } from '../../../core/contracts/rule.js'
 import type { DmaInflow } from '../dma-inflow.js'
+import type { WeatherState } from '../../weather/weather-state.js'
 import type { LocalTime } from '../local-time.js'
 
 /** What a family concludes from one input; the engine emits a signal only when the level changes or `repeat` is set. */
@@ -35,6 +36,8 @@ export interface SharedState {
   readonly areas: Map<string, Map<string, number>>
   /** `${ruleId}|${dma}` → the DMA's inlet flow (rule water.burst); capped by the engine. */
   readonly inflow: Map<string, DmaInflow>
+  /** Recent rain and wind by district: noise readings taken in them are invalid for compliance (§1.2). */
+  readonly weather: WeatherState
 }
 
 export interface FamilyCtx {
@@ -57,7 +60,17 @@ export interface Judge {
   restore?(open: RestoredOutcome): void
   /** Buffered entries, for the bounded-state check. */
   size(): number
+  /**
+   * Its windows, timers and baselines as plain JSON, so that another process can go on judging
+   * the device exactly where this one stopped (a rules partition moving to another worker).
+   */
+  save(): JudgeState
+  /** Takes what save() gave, of a judge of the same rule content. */
+  load(state: JudgeState): void
 }
+
+/** A judge's state as JSON: each family knows its own shape; ±Infinity is written as null. */
+export type JudgeState = unknown
 
 export interface Family<R extends Rule> {
   /** Metrics that make a reading relevant; '*' for any reading of the kind. */

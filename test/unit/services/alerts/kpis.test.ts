@@ -51,7 +51,14 @@ describe('night-time compliance, station-night basis (docs/standards.md §1.4)',
       ['n-2', 47.4, true],
       ['n-3', null, null],
     ])
-    expect(result.overall).toEqual({ stationNights: 3, valid: 2, compliant: 1, rate: 50, validDataRate: 66.7 })
+    expect(result.overall).toEqual({
+      stationNights: 3,
+      valid: 2,
+      compliant: 1,
+      rate: 50,
+      validDataRate: 66.7,
+      weatherExcludedHours: 0,
+    })
     expect(result.byZone['1']).toMatchObject({ valid: 1, compliant: 0, rate: 0 })
     expect(result.byZone['2']).toMatchObject({ rate: 100 })
     expect(result.unclassified).toEqual(['n-4'])
