@@ -26,7 +26,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['**/adapters/**', '**/test/**'], message: 'Only the composition root (services/platform.ts, services/compose/) picks adapters.' }],
+          patterns: [
+            {
+              group: ['**/adapters/**', '**/test/**'],
+              message: 'Only the composition root (services/platform.ts, services/compose/) picks adapters.',
+            },
+          ],
         },
       ],
     },

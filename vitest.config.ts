@@ -28,6 +28,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The whole cluster on loopback servers (README "Scale-out"); test/run.ts runs it after the others.
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 400_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

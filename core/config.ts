@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { AutoDispatchLevelSchema, CaseDeadlineOverridesSchema } from './contracts/case.js'
@@ -6,6 +7,10 @@ import { configInvalid } from './errors.js'
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')
 const Port = z.coerce.number().int().min(0).max(65_535)
 const Url = z.url()
+
+/** What one process runs (issue 7). */
+export const ROLES = ['all', 'gateway', 'rules', 'api'] as const
+export type Role = (typeof ROLES)[number]
 
 /**
  * The environment of contract §5, with every default the platform runs on.
@@ -28,6 +33,11 @@ export const ConfigSchema = z.object({
   /** InfluxDB 2/3 bucket, or the 1.x database (created when missing). */
   INFLUX_BUCKET: z.string().min(1).default('city_ops'),
   ALERT_WEBHOOK_URL: Url.optional(),
+  /**
+   * PostgreSQL (postgres://user:password@host:port/db) holding devices, tokens, audit, rules, alerts, cases,
+   * units and the webhook outbox, shared by several processes; unset, they stay in DATA_DIR's SQLite file.
+   */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL' }).optional(),
   AUTOPROVISION: Flag.default(true),
   SIMULATE: Flag.default(true),
   CITY_TZ: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -52,10 +62,25 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6_000),
   /** Comma-separated origins allowed to call the API from a browser; unset sends no CORS headers. */
   CORS_ORIGINS: z.string().optional(),
+  /** `all` runs everything in one process; `gateway`, `rules` and `api` run one role of a cluster (README "Scale-out"). */
+  ROLE: z.enum(ROLES).default('all'),
+  /** This process in its role's group (leases, client ids); hostname-pid when unset. Keep it across restarts. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash or underscore')
+    .optional(),
+  /** Redis of the Socket.IO adapter, so that api nodes reach each other's screens. */
+  REDIS_URL: Url.optional(),
+  /** Shared-subscription slots of the gateway replicas. */
+  GATEWAY_SLOTS: z.coerce.number().int().positive().max(1_000).default(4),
+  /** Rules partitions: judged readings of a device always go to the same one. Same value on every node. */
+  RULES_PARTITIONS: z.coerce.number().int().positive().max(1_000).default(16),
+  /** Shared-subscription slots of the api replicas (live feed of the screens). */
+  API_SLOTS: z.coerce.number().int().positive().max(1_000).default(4),
 })
 
 export type Env = z.input<typeof ConfigSchema>
-export type Config = z.infer<typeof ConfigSchema> & { readonly dataDir: string }
+export type Config = z.infer<typeof ConfigSchema> & { readonly dataDir: string; readonly nodeId: string }
 
 /** Reads the environment once, at start; a bad value stops the start with its name and why. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -65,7 +90,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
     throw configInvalid(why)
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) }
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.DATA_DIR),
+    nodeId: parsed.data.NODE_ID ?? `${hostname()}-${process.pid}`,
+  }
+}
+
+/**
+ * A split role shares its state with the other processes: the broker, the
+ * telemetry store and the database must be external. Refuses with the first
+ * missing variable named.
+ */
+export function assertRoleConfig(config: Config): void {
+  if (config.ROLE === 'all') return
+  const needed = ['MQTT_URL', 'INFLUX_URL', 'DATABASE_URL'] as const
+  const missing = needed.filter((name) => !config[name])
+  if (missing.length > 0) throw configInvalid(`ROLE=${config.ROLE} needs ${missing.join(', ')} (shared by every node)`)
 }
 
 function isTimeZone(tz: string): boolean {

@@ -15,7 +15,18 @@ export const ROOM_COALESCED = 'telemetry:coalesced'
  * handshake gets only the newest reading of each device per window, so that
  * thousands of readings per second never flood a browser.
  */
-export function startRelay({ io, bus, windowMs = 250 }: { io: CityIo; bus: Bus; windowMs?: number }): () => void {
+export function startRelay({
+  io,
+  bus,
+  windowMs = 250,
+  skipEmptyRooms = true,
+}: {
+  io: CityIo
+  bus: Bus
+  windowMs?: number
+  /** False when other nodes share the rooms (Redis adapter): this node cannot see their screens. */
+  skipEmptyRooms?: boolean
+}): () => void {
   const pending = new Map<string, TelemetryEvent>()
   let timer: NodeJS.Timeout | undefined
 
@@ -27,7 +38,7 @@ export function startRelay({ io, bus, windowMs = 250 }: { io: CityIo; bus: Bus; 
     for (const event of batch) room.emit('telemetry', event)
   }
 
-  const listeners = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0
+  const listeners = (room: string) => (skipEmptyRooms ? (io.sockets.adapter.rooms.get(room)?.size ?? 0) : 1)
 
   const onStored = (readings: readonly TelemetryEvent[]) => {
     // Encoding a packet nobody receives costs as much as one that is sent:

@@ -1,15 +1,14 @@
-import { loadConfig } from '../core/config.js'
+import { assertRoleConfig, loadConfig, type Config, type Role } from '../core/config.js'
 import { isAppError } from '../core/errors.js'
-import { createLogger } from '../core/logger.js'
+import { createLogger, type Logger } from '../core/logger.js'
+import { startApiRole } from './compose/api-role.js'
+import { startGatewayRole } from './compose/gateway-role.js'
+import type { RunningRole } from './compose/role.js'
+import { startRulesRole } from './compose/rules-role.js'
 import { createPlatform } from './platform.js'
 
-/**
- * `npm start`: the only file that reads process.env, listens on signals and
- * sets the exit code.
- */
-async function main(): Promise<void> {
-  const config = loadConfig(process.env)
-  const log = createLogger(config)
+/** Everything in one process (the default): today's single platform. */
+async function startAll(config: Config, log: Logger): Promise<RunningRole> {
   const platform = await createPlatform(config, log)
   const url = await platform.listen()
   log.info(
@@ -21,12 +20,33 @@ async function main(): Promise<void> {
     },
     `city-ops is running: dashboard at ${url}/ , devices publish to ${platform.mqttUrl}`,
   )
+  return { url, close: () => platform.close() }
+}
+
+const ROLE_STARTS = {
+  all: startAll,
+  gateway: startGatewayRole,
+  rules: startRulesRole,
+  api: startApiRole,
+} satisfies Record<Role, (config: Config, log: Logger) => Promise<RunningRole>>
+
+/**
+ * `npm start`: the only file that reads process.env, listens on signals and
+ * sets the exit code. ROLE picks what this process runs (README "Scale-out").
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  assertRoleConfig(config)
+  const root = createLogger(config)
+  // A cluster's lines name their role and node; the single process keeps its lines as they were.
+  const log = config.ROLE === 'all' ? root : root.child({ role: config.ROLE, nodeId: config.nodeId })
+  const running = await ROLE_STARTS[config.ROLE](config, log)
   let closing = false
   const stop = async (signal: string) => {
     if (closing) return
     closing = true
     log.info({ signal }, 'stopping')
-    const ok = await platform.close()
+    const ok = await running.close()
     process.exitCode = ok ? 0 : 1
   }
   process.once('SIGINT', (s) => void stop(s))

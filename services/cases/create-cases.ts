@@ -10,7 +10,7 @@ import { caseRoutes } from '../http/routes/cases.js'
 import { unitRoutes } from '../http/routes/units.js'
 import { unitFigures, type UnitFigures } from './case-figures.js'
 import { createCaseService, type CaseService } from './case-service.js'
-import { createDeadlineTimers } from './deadline-timers.js'
+import { createDeadlineTimers, type DeadlineTimers } from './deadline-timers.js'
 import { deadlineTable, escalate } from './deadlines.js'
 import { DEFAULT_UNITS } from './default-units.js'
 
@@ -25,6 +25,13 @@ export interface CasesDeps {
   log: Logger
   autoLevel: AutoDispatchLevel
   deadlines?: CaseDeadlineOverrides | undefined
+  /**
+   * False where several processes share the cases (api nodes): only the one
+   * `leadDeadlines(true)` names runs the timers, so an overdue case escalates once.
+   */
+  leadAtStart?: boolean
+  /** How often a leading node reloads the open cases, to follow changes other nodes made. */
+  resyncMs?: number
 }
 
 export interface Cases {
@@ -32,6 +39,8 @@ export interface Cases {
   /** The unit figures of GET /api/kpis: cases opened in the last 30 days. */
   figures(now: number): Promise<UnitFigures>
   routes(app: FastifyInstance): Promise<void>
+  /** Starts (re-arming every open case from the store) or stops this process's deadline timers. */
+  leadDeadlines(lead: boolean): Promise<void>
   close(): void
 }
 
@@ -47,12 +56,20 @@ export async function createCases(deps: CasesDeps): Promise<Cases> {
   const table = deadlineTable(deps.deadlines)
   units.seed(DEFAULT_UNITS, clock.now())
 
-  const timers = createDeadlineTimers({
-    clock,
-    table,
-    log,
-    onDue: (id) => service.commit(id, (record) => escalate(record, table, clock.now())),
-  })
+  const makeTimers = () =>
+    createDeadlineTimers({
+      clock,
+      table,
+      log,
+      onDue: (id) => service.commit(id, (record) => escalate(record, table, clock.now())),
+    })
+  let timers: DeadlineTimers | undefined
+  let resync: (() => void) | undefined
+  const rearm = async (why: string) => {
+    const open = await repo.listOpen()
+    for (const record of open) timers?.follow(record)
+    if (open.length > 0) log.info({ open: open.length, why }, 'open cases found; their deadlines run')
+  }
   const service = createCaseService({
     repo,
     units,
@@ -63,12 +80,34 @@ export async function createCases(deps: CasesDeps): Promise<Cases> {
     log,
     table,
     autoLevel: deps.autoLevel,
-    onChanged: (record) => timers.follow(record),
+    onChanged: (record) => timers?.follow(record),
   })
 
-  const open = await repo.listOpen()
-  for (const record of open) timers.follow(record)
-  if (open.length > 0) log.info({ open: open.length }, 'open cases found; their deadlines run again')
+  const leadDeadlines = async (lead: boolean): Promise<void> => {
+    if (lead === (timers !== undefined)) return
+    if (!lead) {
+      resync?.()
+      timers?.close()
+      timers = undefined
+      resync = undefined
+      return
+    }
+    timers = makeTimers()
+    await rearm('start')
+    if (deps.resyncMs !== undefined) {
+      const every = deps.resyncMs
+      const tick = () => {
+        resync = clock.setTimer(every, () => {
+          rearm('resync').then(tick, (err: unknown) => {
+            log.error({ err }, 'reloading open cases failed; tried again at the next round')
+            tick()
+          })
+        })
+      }
+      tick()
+    }
+  }
+  if (deps.leadAtStart ?? true) await leadDeadlines(true)
 
   // Errors are logged inside; the bus's captureRejections covers anything that still escapes.
   const onAlert = (alert: Alert) => service.onAlertChanged(alert)
@@ -84,9 +123,11 @@ export async function createCases(deps: CasesDeps): Promise<Cases> {
       await app.register(unitRoutes, { units, clock })
       await app.register(caseRoutes, { cases: service })
     },
+    leadDeadlines,
     close() {
       bus.off('alert-changed', onAlert)
-      timers.close()
+      resync?.()
+      timers?.close()
     },
   }
 }

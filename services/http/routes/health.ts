@@ -8,6 +8,8 @@ export interface HealthSources {
   queue(): { depth: number; max: number }
   /** Rules state, when the rule engine runs in this process. */
   rules?(): { loaded: number; enabled: number; devices: number; ruleStates: number }
+  /** A node of a split role (README "Scale-out"): its group and the slots it holds. */
+  cluster?(): { group: string; nodeId: string; slots: readonly number[] }
 }
 
 /** GET /healthz: always 200, with the state of broker, store, queue and rules (contract §3). */
@@ -25,7 +27,8 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       const queue = sources.queue()
       const rules = sources.rules?.() ?? null
       const ok = store.ok && broker.connected && queue.depth < queue.max
-      return { status: ok ? 'ok' : 'degraded', broker, store, queue, rules }
+      const cluster = sources.cluster?.()
+      return { status: ok ? 'ok' : 'degraded', broker, store, queue, rules, ...(cluster && { cluster }) }
     },
   )
 }
