@@ -18,6 +18,7 @@ import { startTownSimulation } from '../simulators/town.js'
 import { createSocketAlertSink } from '../dashboard/socket-alert-sink.js'
 import type { AlertSink } from '../core/ports/alert-sink.js'
 import { createMqttAlertSink } from './adapters/mqtt-alert-sink.js'
+import { createSqliteRuleStateStore } from './adapters/sqlite-rule-state-store.js'
 import type { WebhookAlertSink } from './adapters/webhook-alert-sink.js'
 import { openRepositories } from './compose/repositories.js'
 import { createCases, type Cases } from './cases/create-cases.js'
@@ -129,6 +130,8 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       webhook = sender
     }
     const alertsLog = log.child({ room: 'alerts' })
+    const ruleState = createSqliteRuleStateStore({ file: path.join(config.dataDir, 'rule-state.db') })
+    closers.push({ name: 'rule-state', close: () => ruleState.close() })
     const alertRepo = repos.alerts
     const alerting = await createAlerting({
       alertRepo,
@@ -140,6 +143,7 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       clock,
       log: alertsLog,
       timeZone: config.CITY_TZ,
+      ruleState,
       // Asked at request time, once the cases block below has run.
       unitFigures: (now) => cases.figures(now),
     })

@@ -15,6 +15,8 @@ import { ruleRoutes } from '../http/routes/rules.js'
 import { createKpiService, type NightSettings } from '../kpis/kpi-service.js'
 import { DEFAULT_RULES } from '../rules/default-rules.js'
 import { createRuleEngine, type OpenAlertState, type RuleEngine } from '../rules/engine.js'
+import type { EngineSnapshot } from '../rules/engine-types.js'
+import type { RuleStateStore } from '../../core/ports/rule-state-store.js'
 import { createAlertService, type AlertService } from './alert-service.js'
 import { startAlertingLoop } from './alerting.js'
 import { createBacktestRunner } from './backtest-runner.js'
@@ -35,6 +37,8 @@ export interface AlertingDeps {
   tickMs?: number
   /** The dispatch room's unit figures, added to GET /api/kpis (contract §6 evaluation). */
   unitFigures?: (now: number) => Promise<unknown>
+  /** Keeps the engine's per-device state over a restart; without it the rules start cold. */
+  ruleState?: RuleStateStore | undefined
 }
 
 export interface Alerting {
@@ -45,6 +49,31 @@ export interface Alerting {
   /** Registers the alert, rule and KPI routes. */
   routes(app: FastifyInstance): Promise<void>
   close(): void
+}
+
+function loadSnapshot(store: RuleStateStore | undefined, log: Logger): EngineSnapshot | undefined {
+  const saved = store?.load()
+  if (!saved) return undefined
+  // Written by saveSnapshot below from the engine's own export: trusted, as the engine's memory is.
+  const shared = saved.shared as Omit<EngineSnapshot, 'devices'>
+  const snapshot: EngineSnapshot = {
+    ...shared,
+    devices: Object.fromEntries(saved.devices) as EngineSnapshot['devices'],
+  }
+  log.info({ devices: saved.devices.size }, 'rule state of the last stop restored')
+  return snapshot
+}
+
+function saveSnapshot(store: RuleStateStore | undefined, engine: RuleEngine, log: Logger): void {
+  if (!store) return
+  try {
+    const { devices, ...shared } = engine.exportState(() => true)
+    store.save(shared, Object.entries(devices))
+    log.info({ devices: Object.keys(devices).length }, 'rule state saved for the next start')
+  } catch (err) {
+    // The platform still stops; the rules start cold next time, as after a crash.
+    log.error({ err }, 'saving the rule state failed; the rules start without it next time')
+  }
 }
 
 /** Open alerts restored per state on start; more than this many open alerts is a flood to triage first. */
@@ -97,8 +126,11 @@ export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
     bus,
   })
   // An alert left open before a restart starts the engine at its level, so that its clear
-  // condition can close it (contract §2: one life, active → cleared).
-  await alerts.apply(engine.restore(await openAlerts(alertRepo), clock.now()))
+  // condition can close it (contract §2: one life, active → cleared). The state saved at the last
+  // stop brings back the windows and baselines too (the night-flow minimum needs nights of history).
+  const open = await openAlerts(alertRepo)
+  const saved = loadSnapshot(deps.ruleState, log)
+  await alerts.apply(saved ? engine.importState(saved, open, clock.now()) : engine.restore(open, clock.now()))
   const rules = createRuleService({
     repo: ruleRepo,
     log,
@@ -126,6 +158,7 @@ export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
     close() {
       stopQueueAlert()
       loop.close()
+      saveSnapshot(deps.ruleState, engine, log)
     },
   }
 }
