@@ -4,6 +4,7 @@ import { badRequest } from '../../core/errors.js'
 import type { DeviceRegistry } from '../../core/ports/device-registry.js'
 import type { TelemetryStore } from '../../core/ports/telemetry-store.js'
 import { backtest } from '../rules/backtest.js'
+import { RAIN_METRIC, WIND_METRIC } from '../weather/exclusion.js'
 import type { RuleSignal } from '../rules/signal.js'
 import { applySignal } from './lifecycle.js'
 import type { AlertRecord } from '../../core/ports/alert-repository.js'
@@ -35,8 +36,19 @@ export function createBacktestRunner({
       const points = await store.query({ deviceId: d.id, from, to, limit: MAX_POINTS_PER_DEVICE })
       for (const p of points) readings.push({ deviceId: d.id, kind: d.kind, ts: p.ts, values: p.values })
     }
+    // Noise rules void hours of rain or wind in the device's district (docs/standards.md §1.2), so the
+    // gauges' rain and the air stations' wind are replayed beside the noise readings, as live.
+    if (rule.family === 'hourly_leq' || rule.family === 'lmax_night') {
+      for (const d of registry.list()) {
+        const metric = d.kind === 'water' ? RAIN_METRIC : d.kind === 'air' ? WIND_METRIC : undefined
+        if (!metric || d.kind === rule.kind) continue
+        const points = await store.query({ deviceId: d.id, metric, from, to, limit: MAX_POINTS_PER_DEVICE })
+        for (const p of points) readings.push({ deviceId: d.id, kind: d.kind, ts: p.ts, values: p.values })
+      }
+    }
     readings.sort((a, b) => a.ts - b.ts)
-    const signals = backtest(rule, readings, devices, timeZone)
+    // Every device, so the weather readings carry their gauge's district.
+    const signals = backtest(rule, readings, registry.list(), timeZone)
     return { ruleId: rule.id, from, to, devices: devices.length, readings: readings.length, alerts: toAlerts(signals) }
   }
 }

@@ -90,4 +90,15 @@ test('a noisy night with rain in the district for two hours: those hours raise n
     stations: [{ deviceId: 'n-east', validHours: 6, weatherExcludedHours: 2, ln: 42.8, compliant: true }],
     overall: { stationNights: 1, valid: 1, compliant: 1, rate: 100, weatherExcludedHours: 2, validDataRate: 100 },
   })
+
+  // A backtest of the rule over the same night replays the gauges' rain too, so it answers what the
+  // live rule raised: the dry hour only.
+  const backtest = await api<{ alerts: Alert[] }>('POST', '/api/rules/noise.night/backtest', {
+    from: NIGHT,
+    to: NIGHT + 8 * 60 * MIN,
+  })
+  expect(backtest.status).toBe(200)
+  expect(backtest.body.alerts.filter((a) => a.deviceId === 'n-east').map((a) => [a.level, a.value])).toEqual([
+    ['yellow', 48],
+  ])
 })
