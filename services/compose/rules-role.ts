@@ -21,6 +21,7 @@ import { createRuleEngine } from '../rules/engine.js'
 import { startHealthServer } from './health-server.js'
 import { openRepositories } from './repositories.js'
 import { registerSlotGauge, type RunningRole } from './role.js'
+import { measureJudged } from './rules-metrics.js'
 
 export const RULES_GROUP = 'rules'
 /** How often a held partition's rule state is written to rule_state (and always on release). */
@@ -104,6 +105,11 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
       republish: (alert) => mqttAlerts.publish(alert),
     })
 
+    const cluster = () => ({ group: RULES_GROUP, nodeId: config.nodeId, slots: parts.held() })
+    const metrics = createMetrics({ bus, clock, queueDepth: () => 0 })
+    registerSlotGauge(metrics, cluster)
+    const handle = measureJudged(metrics, (topic, payload) => parts.handle(topic, payload))
+
     const clients = new Map<number, SlotClient>()
     const leases = await startLeases({
       url: databaseUrl,
@@ -122,7 +128,7 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
             group: RULES_GROUP,
             slot: p,
             topics: [judgedTopic(p), judgedStatusTopic(p)],
-            handle: (topic, payload) => parts.handle(topic, payload),
+            handle,
             log: rlog.child({ partition: p }),
             onLost: () => {
               // Taken over or cut off: another worker may hold the partition now, so this one lets it go.
@@ -159,9 +165,6 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
     ]
     closers.push({ name: 'rules-timers', close: () => stops.forEach((stop) => stop()) })
 
-    const cluster = () => ({ group: RULES_GROUP, nodeId: config.nodeId, slots: parts.held() })
-    const metrics = createMetrics({ bus, clock, queueDepth: () => 0 })
-    registerSlotGauge(metrics, cluster)
     const http = await startHealthServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,

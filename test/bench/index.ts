@@ -1,6 +1,7 @@
 import { runAlertLatency } from './alert-latency.js'
 import { runReplayThroughput } from './replay-throughput.js'
 import { loadAvg, printSummary, type SummaryRow } from './report.js'
+import { runRoles } from './roles.js'
 import { runScreenLatency } from './screen-latency.js'
 import { runThroughput } from './throughput.js'
 
@@ -17,6 +18,7 @@ const PARTS = {
   alerts: runAlertLatency,
   screen: runScreenLatency,
   replay: runReplayThroughput,
+  roles: runRoles,
 } satisfies Record<string, (argv: string[]) => Promise<SummaryRow[]>>
 type Part = keyof typeof PARTS
 const isPart = (name: string): name is Part => Object.hasOwn(PARTS, name)
@@ -27,6 +29,7 @@ const DEFAULTS: Record<Part, string[]> = {
   alerts: [],
   screen: [],
   replay: [],
+  roles: [],
 }
 
 function parseCommandLine(argv: string[]): { only: Part[]; perPart: Record<Part, string[]> } {
@@ -35,6 +38,7 @@ function parseCommandLine(argv: string[]): { only: Part[]; perPart: Record<Part,
     alerts: [...DEFAULTS.alerts],
     screen: [...DEFAULTS.screen],
     replay: [...DEFAULTS.replay],
+    roles: [...DEFAULTS.roles],
   }
   let only: string[] = Object.keys(PARTS)
   for (let i = 0; i < argv.length; i++) {
