@@ -12,7 +12,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/var/lib/city-ops \
     HTTP_HOST=0.0.0.0 \
     MQTT_HOST=0.0.0.0 \
-    SIMULATE=0
+    SIMULATE=0 \
+    NODE_OPTIONS=--max-old-space-size=384
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY core ./core
