@@ -15,6 +15,8 @@ export interface IngestClientOptions {
   readonly password?: string | undefined
   /** Judges and queues each delivered message; without it the client only publishes. */
   readonly handle?: IngestHandler | undefined
+  /** What `handle` consumes (QoS 1): the devices' telemetry and status unless told otherwise. */
+  readonly topics?: readonly string[] | undefined
   readonly log: Logger
 }
 
@@ -87,10 +89,8 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
       client.connect()
     })
     if (handle) {
-      const granted = await client.subscribeAsync({
-        [SUBSCRIPTIONS.telemetry]: { qos: 1 },
-        [SUBSCRIPTIONS.status]: { qos: 1 },
-      })
+      const topics = opts.topics ?? [SUBSCRIPTIONS.telemetry, SUBSCRIPTIONS.status]
+      const granted = await client.subscribeAsync(Object.fromEntries(topics.map((t) => [t, { qos: 1 as const }])))
       const refused = granted.filter((g) => g.qos !== 1)
       if (refused.length > 0) throw new Error(`broker granted ${JSON.stringify(refused)} instead of QoS 1`)
     }

@@ -1,18 +1,10 @@
-import { systemClock } from '../../core/clock.js'
-import { assertRoleConfig, type Config } from '../../core/config.js'
+import type { Config } from '../../core/config.js'
 import { SUBSCRIPTIONS } from '../../core/contracts/topics.js'
-import { createBus } from '../../core/events.js'
-import { closeAll, type Closer } from '../../core/lifecycle.js'
 import type { Logger } from '../../core/logger.js'
 import { JUDGED_ALL, RULES_CHANGED_TOPIC } from '../../core/partition.js'
-import type { AlertSink } from '../../core/ports/alert-sink.js'
 import type { CaseSink } from '../../core/ports/case-repository.js'
 import { dashboardPlugin } from '../../dashboard/plugin.js'
 import { createSocketAlertSink } from '../../dashboard/socket-alert-sink.js'
-import { createInfluxTelemetryStore } from '../../gateway/adapters/influx-telemetry-store.js'
-import { connectIngestClient } from '../../gateway/ingest-client.js'
-import { createMqttAlertSink } from '../adapters/mqtt-alert-sink.js'
-import type { WebhookAlertSink } from '../adapters/webhook-alert-sink.js'
 import { buildApp } from '../app.js'
 import { createSecurity } from '../auth/security.js'
 import { createCases, type Cases } from '../cases/create-cases.js'
@@ -23,8 +15,8 @@ import { startLeasedSlots, type LeasedSlots } from '../cluster/leased-slots.js'
 import { startLeases } from '../cluster/leases.js'
 import { createMetrics } from '../metrics.js'
 import { createApiAlerting } from './api-alerting.js'
-import { openRepositories } from './repositories.js'
 import { registerSlotGauge, type RunningRole } from './role.js'
+import { openAlertOutlets, openSplitRole } from './split-role.js'
 
 export const API_GROUP = 'api'
 /** The lease group of the one api node that runs case deadlines. */
@@ -43,16 +35,9 @@ const SHARED_TOPICS = [
  * holds; with REDIS_URL every node's emit reaches every node's screens.
  */
 export async function startApiRole(config: Config, log: Logger): Promise<RunningRole> {
-  assertRoleConfig(config)
-  const { MQTT_URL: mqttUrl, INFLUX_URL: influxUrl, DATABASE_URL: databaseUrl } = config
-  if (!mqttUrl || !influxUrl || !databaseUrl)
-    throw new Error('assertRoleConfig let a split role start without its servers')
-  const clock = systemClock
-  const closers: Closer[] = []
+  const role = await openSplitRole(config, log)
+  const { servers, clock, bus, repos, store, closers } = role
   try {
-    const bus = createBus(log.child({ room: 'bus' }))
-    const repos = await openRepositories({ config, log, clock })
-    closers.push({ name: 'platform-state', close: () => repos.close() })
     const { registry } = repos
     const security = createSecurity({
       config,
@@ -64,34 +49,8 @@ export async function startApiRole(config: Config, log: Logger): Promise<Running
       log: log.child({ room: 'security' }),
       tls: false,
     })
-    const store = await createInfluxTelemetryStore({
-      url: influxUrl,
-      token: config.INFLUX_TOKEN,
-      org: config.INFLUX_ORG,
-      bucket: config.INFLUX_BUCKET,
-      log: log.child({ room: 'store' }),
-    })
-    closers.push({ name: 'telemetry-store', close: () => store.close() })
-
-    // This node's own MQTT client: it publishes operators' changes and nothing else.
-    const mqtt = await connectIngestClient({
-      url: mqttUrl,
-      clientId: `cityops-api-${config.nodeId}`,
-      username: config.MQTT_USERNAME,
-      password: config.MQTT_PASSWORD,
-      log: log.child({ room: 'mqtt' }),
-    })
-    closers.push({ name: 'mqtt-client', close: () => mqtt.close() })
-    const mqttAlerts = createMqttAlertSink()
-    mqttAlerts.attach((topic, payload, opts) => mqtt.publish(topic, payload, opts))
-    const sinks: AlertSink[] = [mqttAlerts]
-    let webhook: WebhookAlertSink | undefined
-    if (config.ALERT_WEBHOOK_URL) {
-      webhook = repos.webhook({ url: config.ALERT_WEBHOOK_URL, clock, log: log.child({ room: 'webhook' }) })
-      const sender = webhook
-      closers.push({ name: 'alert-webhook', close: () => sender.close() })
-      sinks.push(sender)
-    }
+    // This node's own client publishes operators' changes; it consumes nothing.
+    const { mqtt, sinks, webhook } = await openAlertOutlets(role, config, log)
     const alertsLog = log.child({ room: 'alerts' })
     const alerting = await createApiAlerting({
       alertRepo: repos.alerts,
@@ -130,7 +89,7 @@ export async function startApiRole(config: Config, log: Logger): Promise<Running
     })
     closers.push({ name: 'cases', close: () => cases.close() })
     const deadlineLease = await startLeases({
-      url: databaseUrl,
+      url: servers.databaseUrl,
       group: CASES_GROUP,
       count: 1,
       nodeId: config.nodeId,
@@ -153,7 +112,7 @@ export async function startApiRole(config: Config, log: Logger): Promise<Running
       registry,
       metrics,
       health: {
-        broker: () => ({ connected: mqtt.connected(), url: mqttUrl, embedded: false }),
+        broker: () => ({ connected: mqtt.connected(), url: servers.mqttUrl, embedded: false }),
         // No disk queue on an api node.
         queue: () => ({ depth: 0, max: config.QUEUE_MAX_READINGS }),
         cluster,
@@ -180,8 +139,8 @@ export async function startApiRole(config: Config, log: Logger): Promise<Running
     const url = await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT })
 
     link.slots = await startLeasedSlots({
-      databaseUrl,
-      mqttUrl,
+      databaseUrl: servers.databaseUrl,
+      mqttUrl: servers.mqttUrl,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
       group: API_GROUP,
@@ -194,9 +153,8 @@ export async function startApiRole(config: Config, log: Logger): Promise<Running
     const slots = link.slots
     closers.push({ name: 'api-slots', close: () => slots.close() })
     log.info({ url, nodeId: config.nodeId, slots: slots.held(), redis: Boolean(config.REDIS_URL) }, 'api node running')
-    return { url, close: () => closeAll(closers, log) }
+    return { url, close: role.close }
   } catch (err) {
-    await closeAll(closers, log)
-    throw err
+    return role.fail(err)
   }
 }

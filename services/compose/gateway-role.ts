@@ -1,11 +1,7 @@
-import { systemClock } from '../../core/clock.js'
-import { assertRoleConfig, type Config } from '../../core/config.js'
+import type { Config } from '../../core/config.js'
 import { SUBSCRIPTIONS } from '../../core/contracts/topics.js'
 import { AppError, ErrorCode } from '../../core/errors.js'
-import { createBus } from '../../core/events.js'
-import { closeAll, type Closer } from '../../core/lifecycle.js'
 import type { Logger } from '../../core/logger.js'
-import { createInfluxTelemetryStore } from '../../gateway/adapters/influx-telemetry-store.js'
 import { startGateway } from '../../gateway/gateway.js'
 import { publishJudged, type Publish } from '../cluster/judged-publisher.js'
 import { devicePartition, judgedStatusTopic } from '../../core/partition.js'
@@ -13,8 +9,8 @@ import type { DeviceStatusEvent } from '../../core/contracts/device.js'
 import { startLeasedSlots } from '../cluster/leased-slots.js'
 import { createMetrics } from '../metrics.js'
 import { startHealthServer } from './health-server.js'
-import { openRepositories } from './repositories.js'
 import { registerSlotGauge, type RunningRole } from './role.js'
+import { openSplitRole } from './split-role.js'
 
 export const GATEWAY_GROUP = 'gateway'
 // MQTT 5 §4.8.2: every member of a share group gets a share of each matching message, one member each.
@@ -30,25 +26,9 @@ const SHARED_TOPICS = [
  * disk queue. Serves only /healthz and /metrics on HTTP_PORT.
  */
 export async function startGatewayRole(config: Config, log: Logger): Promise<RunningRole> {
-  assertRoleConfig(config)
-  const { MQTT_URL: mqttUrl, INFLUX_URL: influxUrl, DATABASE_URL: databaseUrl } = config
-  if (!mqttUrl || !influxUrl || !databaseUrl)
-    throw new Error('assertRoleConfig let a split role start without its servers')
-  const clock = systemClock
-  const closers: Closer[] = []
+  const role = await openSplitRole(config, log)
+  const { servers, clock, bus, repos, store, closers } = role
   try {
-    const bus = createBus(log.child({ room: 'bus' }))
-    const repos = await openRepositories({ config, log, clock })
-    closers.push({ name: 'platform-state', close: () => repos.close() })
-    const store = await createInfluxTelemetryStore({
-      url: influxUrl,
-      token: config.INFLUX_TOKEN,
-      org: config.INFLUX_ORG,
-      bucket: config.INFLUX_BUCKET,
-      log: log.child({ room: 'store' }),
-    })
-    closers.push({ name: 'telemetry-store', close: () => store.close() })
-
     const partitionOfDevice = devicePartition((id) => repos.registry.get(id)?.district, config.RULES_PARTITIONS)
     // The gateway's own client publishes the hand-over; it exists once the gateway started.
     const link: { publish?: Publish } = {}
@@ -59,7 +39,7 @@ export async function startGatewayRole(config: Config, log: Logger): Promise<Run
       bus,
       log,
       // One id per node: two replicas with one id would take each other's session in a loop (MQTT.js#1585).
-      clientId: `cityops-gateway-${config.nodeId}`,
+      clientId: `cityops-gateway-node-${config.nodeId}`,
       subscribe: false,
       beforeRemove: async (readings) => {
         if (!link.publish) throw new AppError(ErrorCode.BrokerUnavailable, 'The gateway is still starting.', 503)
@@ -80,8 +60,8 @@ export async function startGatewayRole(config: Config, log: Logger): Promise<Run
     closers.push({ name: 'status-forward', close: () => void bus.off('device-status', forwardStatus) })
 
     const slots = await startLeasedSlots({
-      databaseUrl,
-      mqttUrl,
+      databaseUrl: servers.databaseUrl,
+      mqttUrl: servers.mqttUrl,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
       group: GATEWAY_GROUP,
@@ -104,16 +84,15 @@ export async function startGatewayRole(config: Config, log: Logger): Promise<Run
       metrics,
       health: {
         store,
-        broker: () => ({ connected: gateway.brokerConnected(), url: mqttUrl, embedded: false }),
+        broker: () => ({ connected: gateway.brokerConnected(), url: servers.mqttUrl, embedded: false }),
         queue: () => ({ depth: gateway.queueDepth(), max: config.QUEUE_MAX_READINGS }),
         cluster,
       },
     })
     closers.push({ name: 'http', close: () => http.close() })
     log.info({ url: http.url, nodeId: config.nodeId, slots: slots.held() }, 'gateway replica running')
-    return { url: http.url, close: () => closeAll(closers, log) }
+    return { url: http.url, close: role.close }
   } catch (err) {
-    await closeAll(closers, log)
-    throw err
+    return role.fail(err)
   }
 }

@@ -1,13 +1,6 @@
-import mqtt from 'mqtt'
-import { systemClock } from '../../core/clock.js'
-import { assertRoleConfig, type Config } from '../../core/config.js'
-import { createBus } from '../../core/events.js'
-import { closeAll, type Closer } from '../../core/lifecycle.js'
+import type { Config } from '../../core/config.js'
 import type { Logger } from '../../core/logger.js'
-import { judgedStatusTopic, judgedTopic } from '../../core/partition.js'
-import type { AlertSink } from '../../core/ports/alert-sink.js'
-import { createInfluxTelemetryStore } from '../../gateway/adapters/influx-telemetry-store.js'
-import { createMqttAlertSink } from '../adapters/mqtt-alert-sink.js'
+import { judgedStatusTopic, judgedTopic, RULES_CHANGED_TOPIC } from '../../core/partition.js'
 import { createAlertService } from '../alerts/alert-service.js'
 import { createFanOutSink } from '../alerts/fan-out-sink.js'
 import { every } from '../cluster/periodic.js'
@@ -19,8 +12,8 @@ import { createMetrics } from '../metrics.js'
 import { DEFAULT_RULES } from '../rules/default-rules.js'
 import { createRuleEngine } from '../rules/engine.js'
 import { startHealthServer } from './health-server.js'
-import { openRepositories } from './repositories.js'
 import { registerSlotGauge, type RunningRole } from './role.js'
+import { openAlertOutlets, openSplitRole } from './split-role.js'
 import { measureJudged } from './rules-metrics.js'
 
 export const RULES_GROUP = 'rules'
@@ -28,8 +21,6 @@ export const RULES_GROUP = 'rules'
 const CHECKPOINT_MS = 3_000
 /** The silent-device watchdog, as in the single process (services/alerts/alerting.ts). */
 const TICK_MS = 10_000
-/** Rule edits are made on api nodes; workers pick the stored rule set up this often. */
-const RULES_POLL_MS = 5_000
 
 /**
  * A rules worker (ROLE=rules): holds leases on rules partitions; for each it restores the
@@ -38,52 +29,21 @@ const RULES_POLL_MS = 5_000
  * out on MQTT (contract §2) and to the webhook outbox. Serves /healthz and /metrics.
  */
 export async function startRulesRole(config: Config, log: Logger): Promise<RunningRole> {
-  assertRoleConfig(config)
-  const { MQTT_URL: mqttUrl, INFLUX_URL: influxUrl, DATABASE_URL: databaseUrl } = config
-  if (!mqttUrl || !influxUrl || !databaseUrl)
-    throw new Error('assertRoleConfig let a split role start without its servers')
-  const clock = systemClock
-  const closers: Closer[] = []
+  const role = await openSplitRole(config, log)
+  const { servers, clock, bus, repos, store, closers } = role
   const rlog = log.child({ room: 'rules' })
   try {
-    const bus = createBus(log.child({ room: 'bus' }))
-    const repos = await openRepositories({ config, log, clock })
-    closers.push({ name: 'platform-state', close: () => repos.close() })
-    // Only /healthz reads it: the rules judge stored readings, they do not query telemetry.
-    const store = await createInfluxTelemetryStore({
-      url: influxUrl,
-      token: config.INFLUX_TOKEN,
-      org: config.INFLUX_ORG,
-      bucket: config.INFLUX_BUCKET,
-      log: log.child({ room: 'store' }),
+    // Api nodes announce rule edits on RULES_CHANGED_TOPIC; this node's persistent session keeps an
+    // announcement made while it was away. One delivered before the engine below exists needs no
+    // reload: the engine starts from the stored set. setRules keeps the state of unchanged rules.
+    const link: { reload?: () => Promise<void> } = {}
+    const { mqtt, mqttAlerts, sinks } = await openAlertOutlets(role, config, log, {
+      topics: [RULES_CHANGED_TOPIC],
+      handle: async () => link.reload?.(),
     })
-    closers.push({ name: 'telemetry-store', close: () => store.close() })
-
-    // Alert changes leave through this node's own client (QoS 1), not through a partition's session.
-    const publisher = await mqtt.connectAsync(mqttUrl, {
-      clientId: `cityops-rules-${config.nodeId}`,
-      protocolVersion: 5,
-      clean: true,
-      reconnectPeriod: 1_000,
-      username: config.MQTT_USERNAME,
-      password: config.MQTT_PASSWORD,
-    })
-    publisher.on('error', (err) => rlog.warn({ err }, 'alert publisher error; it reconnects'))
-    closers.push({ name: 'alert-publisher', close: () => publisher.endAsync() })
-    const mqttAlerts = createMqttAlertSink()
-    mqttAlerts.attach(async (topic, payload, opts) => {
-      await publisher.publishAsync(topic, payload, opts)
-    })
-    const sinks: AlertSink[] = [mqttAlerts]
-    if (config.ALERT_WEBHOOK_URL) {
-      const webhook = repos.webhook({ url: config.ALERT_WEBHOOK_URL, clock, log: log.child({ room: 'webhook' }) })
-      closers.push({ name: 'alert-webhook', close: () => webhook.close() })
-      sinks.push(webhook)
-    }
 
     await repos.rules.seed(DEFAULT_RULES)
-    let rulesJson = JSON.stringify(await repos.rules.list())
-    const engine = createRuleEngine({ rules: JSON.parse(rulesJson), timeZone: config.CITY_TZ })
+    const engine = createRuleEngine({ rules: await repos.rules.list(), timeZone: config.CITY_TZ })
     const alerts = createAlertService({
       repo: repos.alerts,
       sink: createFanOutSink({ sinks, log: rlog }),
@@ -91,7 +51,10 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
       clock,
       bus,
     })
-    const table = await openRuleStateTable({ url: databaseUrl, log: rlog })
+    link.reload = async () => {
+      await alerts.apply(engine.setRules(await repos.rules.list(), clock.now()))
+    }
+    const table = await openRuleStateTable({ url: servers.databaseUrl, log: rlog })
     closers.push({ name: 'rule-state', close: () => table.close() })
     const parts = createRulesPartitions({
       engine,
@@ -112,7 +75,7 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
 
     const clients = new Map<number, SlotClient>()
     const leases = await startLeases({
-      url: databaseUrl,
+      url: servers.databaseUrl,
       group: RULES_GROUP,
       count: config.RULES_PARTITIONS,
       nodeId: config.nodeId,
@@ -122,7 +85,7 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
         await parts.acquire(p)
         try {
           const client = await connectSlotClient({
-            url: mqttUrl,
+            url: servers.mqttUrl,
             username: config.MQTT_USERNAME,
             password: config.MQTT_PASSWORD,
             group: RULES_GROUP,
@@ -156,12 +119,6 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
     const stops = [
       every(clock, CHECKPOINT_MS, 'rule state checkpoint', rlog, () => parts.checkpoint()),
       every(clock, TICK_MS, 'silent-device check', rlog, () => parts.tick()),
-      every(clock, RULES_POLL_MS, 'rule set refresh', rlog, async () => {
-        const next = JSON.stringify(await repos.rules.list())
-        if (next === rulesJson) return
-        rulesJson = next
-        await alerts.apply(engine.setRules(JSON.parse(next), clock.now()))
-      }),
     ]
     closers.push({ name: 'rules-timers', close: () => stops.forEach((stop) => stop()) })
 
@@ -172,7 +129,7 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
       metrics,
       health: {
         store,
-        broker: () => ({ connected: publisher.connected, url: mqttUrl, embedded: false }),
+        broker: () => ({ connected: mqtt.connected(), url: servers.mqttUrl, embedded: false }),
         queue: () => ({ depth: 0, max: config.QUEUE_MAX_READINGS }),
         rules: () => {
           const s = engine.stats()
@@ -185,9 +142,8 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
     })
     closers.push({ name: 'http', close: () => http.close() })
     rlog.info({ url: http.url, nodeId: config.nodeId, partitions: parts.held() }, 'rules worker running')
-    return { url: http.url, close: () => closeAll(closers, log) }
+    return { url: http.url, close: role.close }
   } catch (err) {
-    await closeAll(closers, log)
-    throw err
+    return role.fail(err)
   }
 }

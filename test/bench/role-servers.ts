@@ -4,7 +4,7 @@ import path from 'node:path'
 import mqtt from 'mqtt'
 import { freePort } from '../helpers/free-port.js'
 import { startInfluxd, type Influxd } from '../helpers/influxd.js'
-import { startMosquittoServer, type MosquittoServer } from '../helpers/mosquitto.js'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.js'
 import { spawnPlatform, type PlatformProcess } from '../helpers/platform-process.js'
 import { startPostgres, type Postgres } from '../helpers/postgres.js'
 import { startRedis, type RedisServer } from '../helpers/redis.js'
@@ -14,7 +14,7 @@ import { sampleSum } from './prometheus.js'
 
 /** The servers of a cluster on loopback, as the cluster test starts them, with the PIDs to meter. */
 export interface RoleServers {
-  readonly mosquitto: MosquittoServer
+  readonly mosquitto: Mosquitto
   readonly influx: Influxd
   readonly postgres: Postgres
   readonly redis: RedisServer
@@ -29,7 +29,7 @@ export interface RoleServers {
 
 export async function startRoleServers(): Promise<RoleServers> {
   const [mosquitto, influx, postgres, redis] = await Promise.all([
-    startMosquittoServer(),
+    startMosquitto({ mode: 'cluster' }),
     startInfluxd(),
     startPostgres(),
     startRedis(),
@@ -94,7 +94,7 @@ export async function startRoleServers(): Promise<RoleServers> {
     },
     async stop() {
       for (const p of running) await p.kill()
-      await Promise.all([mosquitto.stop(), influx.destroy(), postgres.stop(), redis.stop()])
+      await Promise.all([mosquitto.destroy(), influx.destroy(), postgres.stop(), redis.stop()])
       await rm(dataRoot, { recursive: true, force: true })
     },
   }

@@ -8,7 +8,7 @@ import { registerDevices } from '../../simulators/register.js'
 import { replayFile } from '../../simulators/replay.js'
 import { loadScenario } from '../../simulators/scenarios/library.js'
 import { startInfluxd, type Influxd } from '../helpers/influxd.js'
-import { startMosquittoServer, type MosquittoServer } from '../helpers/mosquitto.js'
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.js'
 import { startTestPlatform } from '../helpers/platform.js'
 import { startPostgres, type Postgres } from '../helpers/postgres.js'
 import { startRedis, type RedisServer } from '../helpers/redis.js'
@@ -33,7 +33,7 @@ const DB = 'city_ops'
 const log = pino({ level: 'silent' })
 const TOWN_DEVICES = townOf(TOWN, scenarioKinds(loadScenario('rainstorm'), TOWN)).devices
 
-let mosquitto: MosquittoServer
+let mosquitto: Mosquitto
 let redis: RedisServer
 let postgres: Postgres
 let influxd: Influxd
@@ -42,7 +42,7 @@ const dashboards: Dashboard[] = []
 
 beforeAll(async () => {
   ;[mosquitto, redis, postgres, influxd] = await Promise.all([
-    startMosquittoServer(),
+    startMosquitto({ mode: 'cluster' }),
     startRedis(),
     startPostgres(),
     startInfluxd(),
@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const d of dashboards) d.close()
   await Promise.allSettled(nodes.map((n) => n.stop()))
-  await Promise.allSettled([mosquitto?.stop(), redis?.stop(), postgres?.stop(), influxd?.destroy()])
+  await Promise.allSettled([mosquitto?.destroy(), redis?.stop(), postgres?.stop(), influxd?.destroy()])
 }, 120_000)
 
 // The silent-device rule is the one rule judged by the wall clock (contract §2): a replay at

@@ -8,7 +8,7 @@ import { startLeasedSlots } from '../../../services/cluster/leased-slots.js'
 import { connectSlotClient, slotClientId } from '../../../services/cluster/slot-client.js'
 import { startLeases } from '../../../services/cluster/leases.js'
 import { connectTestClient } from '../../helpers/mqtt.js'
-import { startMosquittoServer, type MosquittoServer } from '../../helpers/mosquitto.js'
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js'
 import { startPostgres } from '../../helpers/postgres.js'
 import { eventually } from '../../helpers/wait-for.js'
 
@@ -17,16 +17,16 @@ const silent = pino({ level: 'silent' })
 
 let pgUrl: string
 let stopPg: () => Promise<void>
-let mosquitto: MosquittoServer
+let mosquitto: Mosquitto
 
 beforeAll(async () => {
   const postgres = await startPostgres()
   pgUrl = postgres.url
   stopPg = () => postgres.stop()
-  mosquitto = await startMosquittoServer()
+  mosquitto = await startMosquitto({ mode: 'cluster' })
 })
 afterAll(async () => {
-  await mosquitto?.stop()
+  await mosquitto?.destroy()
   await stopPg?.()
 })
 

@@ -8,16 +8,17 @@ import pino from 'pino'
 import { systemClock } from '../../../core/clock.js'
 import { loadConfig } from '../../../core/config.js'
 import { openPgRepositories } from '../../../services/compose/pg-repositories.js'
+import type { Alert } from '../../../core/contracts/alert.js'
 import { alertFixture } from '../../helpers/alerts.js'
 import { freePort } from '../../helpers/free-port.js'
-import { startMosquittoServer, type MosquittoServer } from '../../helpers/mosquitto.js'
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js'
 import { spawnPlatform, type PlatformProcess } from '../../helpers/platform-process.js'
 import { startPostgres, type Postgres } from '../../helpers/postgres.js'
 import { startRedis, type RedisServer } from '../../helpers/redis.js'
 import { connectScreen, nextEvent } from '../../helpers/socket.js'
 import { eventually } from '../../helpers/wait-for.js'
 
-let mosquitto: MosquittoServer
+let mosquitto: Mosquitto
 let redis: RedisServer
 let postgres: Postgres
 let dataRoot: string
@@ -40,7 +41,7 @@ async function storedCount(p: PlatformProcess): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0)
 }
 
-async function spawnRole(role: 'gateway' | 'api', nodeId: string, env: Record<string, string> = {}) {
+async function spawnRole(role: 'gateway' | 'rules' | 'api', nodeId: string, env: Record<string, string> = {}) {
   const p = await spawnPlatform({
     ROLE: role,
     NODE_ID: nodeId,
@@ -86,14 +87,18 @@ async function send(devices: readonly string[], t0: number, perDevice: number, e
 }
 
 beforeAll(async () => {
-  ;[mosquitto, redis, postgres] = await Promise.all([startMosquittoServer(), startRedis(), startPostgres()])
+  ;[mosquitto, redis, postgres] = await Promise.all([
+    startMosquitto({ mode: 'cluster' }),
+    startRedis(),
+    startPostgres(),
+  ])
   dataRoot = await mkdtemp(path.join(os.tmpdir(), 'city-ops-roles-'))
   publisher = await mqtt.connectAsync(mosquitto.url, { clientId: `roles-test-${randomUUID()}`, reconnectPeriod: 0 })
 })
 afterAll(async () => {
   await publisher?.endAsync(true)
   for (const p of processes) await p.kill()
-  await Promise.all([mosquitto?.stop(), redis?.stop(), postgres?.stop()])
+  await Promise.all([mosquitto?.destroy(), redis?.stop(), postgres?.stop()])
   await rm(dataRoot, { recursive: true, force: true })
 })
 
@@ -189,6 +194,54 @@ describe('ROLE=gateway and ROLE=api as separate processes', () => {
     await publisher.publishAsync(`city/alerts/${marker.type}/${deviceId}`, JSON.stringify(marker), { qos: 1 })
     await Promise.all(markers)
     for (const list of alerts) expect(list.filter((id) => id === alert.id)).toHaveLength(1)
+  })
+
+  test('a rule edited on an api node reaches the rules worker, which judges the next reading by it', async () => {
+    const worker = await spawnRole('rules', 'rules-1')
+    await eventually(async () => (await slotsOf(worker)) === 16, {
+      timeoutMs: 20_000,
+      what: 'the worker holding all 16 partitions',
+    })
+    const deviceId = `roles-rule-${randomUUID().slice(0, 8)}`
+    let ts = Date.now() - 60_000
+    const methane = async (value: number) => {
+      ts += 1_000
+      await publisher.publishAsync(
+        `city/gas/${deviceId}/telemetry`,
+        JSON.stringify({ ts, values: { methane_lel_pct: value } }),
+        { qos: 1 },
+      )
+    }
+    const alertOf = async () =>
+      ((await (await fetch(`${apis[0]!.httpUrl}/api/alerts?deviceId=${deviceId}`)).json()) as Alert[]).find(
+        (a) => a.ruleId === 'gas.adjacent_space',
+      )
+    // 15 %LEL twice is yellow by the default tiers (docs/standards.md §9 rule 8: orange from 20).
+    await methane(15)
+    await methane(15)
+    expect(await eventually(alertOf, { timeoutMs: 20_000, what: 'the yellow alert' })).toMatchObject({
+      level: 'yellow',
+    })
+
+    const rule = (await (await fetch(`${apis[1]!.httpUrl}/api/rules/gas.adjacent_space`)).json()) as {
+      tiers: { level: string; threshold: number }[]
+    }
+    const tiers = rule.tiers.map((t) => (t.level === 'orange' ? { ...t, threshold: 12 } : t))
+    const put = await fetch(`${apis[1]!.httpUrl}/api/rules/gas.adjacent_space`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...rule, tiers }),
+    })
+    expect(put.status).toBe(200)
+    // The worker reloads when the api node's announcement arrives; until then 15 stays yellow.
+    await eventually(
+      async () => {
+        await methane(15)
+        return (await alertOf())?.level === 'orange'
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: 'the next reading judged by the edited rule' },
+    )
+    await worker.kill()
   })
 
   test('an acknowledgement on one api node is saved in PostgreSQL and reaches the screens of both nodes once, over MQTT', async () => {

@@ -6,7 +6,7 @@ import { freePort } from '../../helpers/free-port.js'
 import { spawnPlatform, type PlatformProcess } from '../../helpers/platform-process.js'
 import { eventually } from '../../helpers/wait-for.js'
 import { startLoad } from './load.js'
-import { startMosquitto, type Mosquitto } from './mosquitto.js'
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js'
 import { compare, storedByDevice } from './stored.js'
 
 let broker: Mosquitto
@@ -15,7 +15,7 @@ let env: Record<string, string>
 let platform: PlatformProcess | undefined
 
 beforeAll(async () => {
-  broker = await startMosquitto()
+  broker = await startMosquitto({ mode: 'restartable' })
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'city-ops-mosq-'))
   env = { DATA_DIR: dataDir, HTTP_PORT: String(await freePort()), MQTT_URL: broker.url }
   platform = await spawnPlatform(env)
