@@ -2,6 +2,7 @@ import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt'
 import { SUBSCRIPTIONS } from '../core/contracts/topics.js'
 import { brokerUnavailable } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import { ackAfterHandled } from './ack-after-handled.js'
 import type { IngestHandler } from './ingest.js'
 
 /** Stable across restarts, so a broker keeps this session's queue (clean: false). */
@@ -49,26 +50,7 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
     manualConnect: true,
   })
 
-  // A connection's pending handlers are abandoned when it closes: their message
-  // was not acknowledged, so the broker delivers it again on the next connection.
-  let connection = new AbortController()
-  client.on('close', () => {
-    connection.abort(new Error('mqtt connection closed before the message was queued'))
-    connection = new AbortController()
-  })
-  if (handle)
-    client.handleMessage = (packet, callback) => {
-      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-      const { signal } = connection
-      handle(packet.topic, payload, signal).then(
-        () => callback(),
-        (err: unknown) => {
-          if (!signal.aborted)
-            log.error({ err, topic: packet.topic }, 'message not queued; the broker will deliver it again')
-          callback(err instanceof Error ? err : new Error(String(err)))
-        },
-      )
-    }
+  if (handle) ackAfterHandled(client, handle, log)
 
   client.on('offline', () => log.warn({ url }, 'mqtt ingest client offline; reconnecting'))
   client.on('reconnect', () => log.debug({ url }, 'mqtt ingest client reconnecting'))

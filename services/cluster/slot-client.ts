@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt'
+import { ackAfterHandled } from '../../gateway/ack-after-handled.js'
 import { brokerUnavailable } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
 
@@ -41,8 +42,8 @@ export const slotClientId = (group: string, slot: number): string => `cityops-${
  * One MQTT session per leased slot. Every holder of slot k uses the same client
  * id with clean: false, so the broker hands the next holder the session: the
  * share queued while nobody held it and the messages delivered but not yet
- * acknowledged. The PUBACK of a message waits for its handler, as the gateway's
- * ingest client does (MQTT.js reads the next packet only after the callback).
+ * acknowledged. The PUBACK of a message waits for its handler (ackAfterHandled),
+ * as the gateway's ingest client does.
  */
 export async function connectSlotClient(opts: SlotClientOptions): Promise<SlotClient> {
   const { url, handle } = opts
@@ -65,23 +66,7 @@ export async function connectSlotClient(opts: SlotClientOptions): Promise<SlotCl
     manualConnect: true,
   })
 
-  let connection = new AbortController()
-  client.on('close', () => {
-    connection.abort(new Error('mqtt connection closed before the message was handled'))
-    connection = new AbortController()
-  })
-  client.handleMessage = (packet, callback) => {
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-    const { signal } = connection
-    handle(packet.topic, payload, signal).then(
-      () => callback(),
-      (err: unknown) => {
-        if (!signal.aborted)
-          log.error({ err, topic: packet.topic }, 'message not handled; the broker delivers it again')
-        callback(err instanceof Error ? err : new Error(String(err)))
-      },
-    )
-  }
+  ackAfterHandled(client, handle, log)
 
   let ended = false
   let lost = false
