@@ -14,7 +14,8 @@ import { kpiRoutes } from '../http/routes/kpis.js'
 import { ruleRoutes } from '../http/routes/rules.js'
 import { createKpiService, type NightSettings } from '../kpis/kpi-service.js'
 import { DEFAULT_RULES } from '../rules/default-rules.js'
-import { createRuleEngine, type OpenAlertState, type RuleEngine } from '../rules/engine.js'
+import { createRuleEngine, type RuleEngine } from '../rules/engine.js'
+import { openAlertStates } from './open-alerts.js'
 import type { EngineSnapshot } from '../rules/engine-types.js'
 import type { RuleStateStore } from '../../core/ports/rule-state-store.js'
 import { createAlertService, type AlertService } from './alert-service.js'
@@ -76,38 +77,11 @@ function saveSnapshot(store: RuleStateStore | undefined, engine: RuleEngine, log
   }
 }
 
-/** Open alerts restored per state on start; more than this many open alerts is a flood to triage first. */
-const MAX_RESTORED = 100_000
-
 export const nightSettings = (rules: readonly Rule[]): NightSettings | undefined => {
   const rule = rules.find((r) => r.family === 'hourly_leq' && r.period === 'night')
   return rule?.family === 'hourly_leq'
     ? { nightStart: rule.nightStart, limits: rule.limits, weather: rule.weather }
     : undefined
-}
-
-// Every open alert, with what the lifecycle keeps beside it. One awaited query per open alert,
-// once per start; a clear waiting on an acknowledgement is already cleared for the rules.
-async function openAlerts(repo: AlertRepository): Promise<OpenAlertState[]> {
-  const out: OpenAlertState[] = []
-  for (const state of ['active', 'acknowledged'] as const) {
-    for (const alert of await repo.list({ state, limit: MAX_RESTORED })) {
-      const record = await repo.byId(alert.id)
-      if (!record || record.clearPending) continue
-      const { deviceId, ruleId, kind, level, value, threshold } = alert
-      out.push({
-        deviceId,
-        ruleId,
-        kind,
-        level,
-        value,
-        threshold,
-        requiresAck: record.requiresAck,
-        at: Date.parse(alert.updatedAt),
-      })
-    }
-  }
-  return out
 }
 
 /**
@@ -128,7 +102,7 @@ export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
   // An alert left open before a restart starts the engine at its level, so that its clear
   // condition can close it (contract §2: one life, active → cleared). The state saved at the last
   // stop brings back the windows and baselines too (the night-flow minimum needs nights of history).
-  const open = await openAlerts(alertRepo)
+  const open = await openAlertStates(alertRepo)
   const saved = loadSnapshot(deps.ruleState, log)
   await alerts.apply(saved ? engine.importState(saved, open, clock.now()) : engine.restore(open, clock.now()))
   const rules = createRuleService({
