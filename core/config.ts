@@ -75,6 +75,8 @@ export const ConfigSchema = z.object({
   GATEWAY_SLOTS: z.coerce.number().int().positive().max(1_000).default(4),
   /** Rules partitions: judged readings of a device always go to the same one. Same value on every node. */
   RULES_PARTITIONS: z.coerce.number().int().positive().max(1_000).default(16),
+  /** Ms a rules worker holds each judged reading so a device's readings from several gateways are judged in event order. */
+  RULES_REORDER_MS: z.coerce.number().int().nonnegative().max(60_000).default(1_000),
   /** Shared-subscription slots of the api replicas (live feed of the screens). */
   API_SLOTS: z.coerce.number().int().positive().max(1_000).default(4),
 })

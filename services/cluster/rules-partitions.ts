@@ -7,7 +7,9 @@ import type { AlertRepository } from '../../core/ports/alert-repository.js'
 import type { Clock } from '../../core/ports/clock.js'
 import type { DeviceRegistry } from '../../core/ports/device-registry.js'
 import type { AlertService } from '../alerts/alert-service.js'
-import type { OpenAlertState, RuleEngine } from '../rules/engine.js'
+import type { DeviceSnapshot, EngineSnapshot, RuleEngine } from '../rules/engine.js'
+import { createReorderBuffer, type ReorderBuffer } from './reorder-buffer.js'
+import { openAlertStates } from '../alerts/open-alerts.js'
 import type { RuleStateTable } from './rule-state-table.js'
 
 export interface RulesPartitionsDeps {
@@ -19,6 +21,8 @@ export interface RulesPartitionsDeps {
   readonly partitions: number
   readonly clock: Clock
   readonly log: Logger
+  /** How long a judged reading is held so that its device's readings are judged in event order. */
+  readonly reorderMs: number
   /** Sends an alert's current state again on MQTT alone (no webhook): see acquire(). */
   republish(alert: Alert): Promise<void>
 }
@@ -30,6 +34,8 @@ export interface RulesPartitions {
   release(partition: number): Promise<void>
   /** One judged message: evaluated and its alert changes saved before it resolves (then the PUBACK). */
   handle(topic: string, payload: Buffer): Promise<void>
+  /** Judges the readings of every held partition whose reorder window has passed. */
+  judgeWaiting(): Promise<void>
   /** Writes the snapshot of every held partition. */
   checkpoint(): Promise<void>
   /** The silent-device check for the devices of the held partitions. */
@@ -37,8 +43,6 @@ export interface RulesPartitions {
   held(): readonly number[]
 }
 
-/** Open alerts scanned per state on acquire; more open alerts than this is a flood to triage first. */
-const MAX_OPEN = 100_000
 /** Alert changes this recent are sent again on acquire: a worker may have died between save and publish. */
 const REPUBLISH_MS = 60_000
 
@@ -49,6 +53,17 @@ const REPUBLISH_MS = 60_000
 export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartitions {
   const { engine, alerts, alertRepo, registry, table, partitions, clock, log } = deps
   const held = new Set<number>()
+  const buffers = new Map<number, ReorderBuffer>()
+  // One partition's handler and its timed release never interleave: both change its buffer and state.
+  const chains = new Map<number, Promise<unknown>>()
+  const serial = <T>(p: number, work: () => Promise<T>): Promise<T> => {
+    const run = (chains.get(p) ?? Promise.resolve()).then(work)
+    chains.set(
+      p,
+      run.catch(() => undefined),
+    )
+    return run
+  }
   const partitionOfDevice = devicePartition((id) => registry.get(id)?.district, partitions)
   const ownedBy = (p: number) => (deviceId: string) => partitionOfDevice(deviceId) === p
   const mine = (deviceId: string) => held.has(partitionOfDevice(deviceId))
@@ -68,34 +83,45 @@ export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartition
     await table.save(p, engine.exportDevices(new Set([e.deviceId])))
   }
 
-  // Same as create-alerting's start-up restore, limited to one partition's devices.
-  async function openAlerts(p: number): Promise<OpenAlertState[]> {
-    const out: OpenAlertState[] = []
-    const owns = ownedBy(p)
-    for (const state of ['active', 'acknowledged'] as const) {
-      for (const alert of await alertRepo.list({ state, limit: MAX_OPEN })) {
-        if (!owns(alert.deviceId)) continue
-        const record = await alertRepo.byId(alert.id)
-        if (!record || record.clearPending) continue
-        const { deviceId, ruleId, kind, level, value, threshold } = alert
-        const at = Date.parse(alert.updatedAt)
-        out.push({ deviceId, ruleId, kind, level, value, threshold, requiresAck: record.requiresAck, at })
-      }
+  // The engine's state of the devices, with the readings their partition still holds back: a
+  // device whose readings all wait has no engine state yet, and its readings must not be lost.
+  function withPending(p: number, snapshot: EngineSnapshot, ids?: ReadonlySet<string>): EngineSnapshot {
+    const buffer = buffers.get(p)
+    if (!buffer) return snapshot
+    const devices: Record<string, DeviceSnapshot> = { ...snapshot.devices }
+    for (const id of ids ?? buffer.devices()) {
+      const pending = buffer.pendingOf(id)
+      if (pending.length === 0) continue
+      devices[id] = { ...(devices[id] ?? { kind: (pending[0] as StoredReading).kind, rules: {} }), pending }
     }
-    return out
+    return { ...snapshot, devices }
   }
 
   async function save(p: number): Promise<void> {
-    const rows = await table.save(p, engine.exportState(ownedBy(p)))
+    const rows = await table.save(p, withPending(p, engine.exportState(ownedBy(p))))
     if (rows > 0) log.debug({ partition: p, rows }, 'rule state checkpointed')
+  }
+
+  // Judges what the partition's window lets go, then writes the state of those devices and of `also`.
+  async function judgeDue(p: number, also: readonly string[] = []): Promise<void> {
+    const buffer = buffers.get(p)
+    if (!buffer) return
+    const due = buffer.due(clock.now())
+    const signals = due.flatMap((r) => engine.evaluate(r, registry.get(r.deviceId)))
+    if (signals.length > 0) await alerts.apply(signals)
+    const ids = new Set([...due.map((r) => r.deviceId), ...also])
+    if (ids.size > 0) await table.save(p, withPending(p, engine.exportDevices(ids), ids))
   }
 
   return {
     async acquire(p) {
       const snapshot = await table.load(p)
-      const open = await openAlerts(p)
+      const open = await openAlertStates(alertRepo, ownedBy(p))
       const now = clock.now()
       await alerts.apply(engine.importState(snapshot, open, now))
+      const buffer = createReorderBuffer(deps.reorderMs)
+      for (const device of Object.values(snapshot.devices)) buffer.restore(device.pending ?? [], now)
+      buffers.set(p, buffer)
       held.add(p)
       // Alerts reach the dashboards through MQTT: a change saved by a worker that died before its
       // publish would be missed, so recent ones go out again (the dashboard keeps alerts by id).
@@ -111,9 +137,11 @@ export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartition
     async release(p) {
       if (!held.has(p)) return
       try {
-        await save(p)
+        await serial(p, () => save(p))
       } finally {
         held.delete(p)
+        buffers.delete(p)
+        chains.delete(p)
         engine.forget(ownedBy(p))
         table.drop(p)
       }
@@ -127,17 +155,23 @@ export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartition
         throw new Error(`judged message on ${topic}, a partition this worker does not hold`)
       // Written by the gateways from stored readings: already validated by the gateway's judge.
       const readings = JSON.parse(payload.toString('utf8')) as StoredReading[]
-      readings.sort((a, b) => a.ts - b.ts)
-      const signals = readings.flatMap((r) => engine.evaluate(r, registry.get(r.deviceId)))
-      const state = engine.exportDevices(new Set(readings.map((r) => r.deviceId)))
-      if (signals.length > 0) await alerts.apply(signals)
-      // The devices' state is written before the message is acknowledged: whoever holds the partition
-      // next starts exactly after the last acknowledged message, and a redelivered one is judged again.
-      await table.save(p, state)
+      // The readings wait in the partition's buffer, saved with the devices' state before the message is
+      // acknowledged: whoever holds the partition next starts exactly after the last acknowledged message.
+      await serial(p, async () => {
+        buffers.get(p)?.add(readings, clock.now())
+        await judgeDue(
+          p,
+          readings.map((r) => r.deviceId),
+        )
+      })
+    },
+
+    async judgeWaiting() {
+      for (const p of [...held]) await serial(p, () => judgeDue(p))
     },
 
     async checkpoint() {
-      for (const p of [...held]) await save(p)
+      for (const p of [...held]) await serial(p, () => save(p))
     },
 
     async tick() {

@@ -63,6 +63,7 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
       registry: repos.registry,
       table,
       partitions: config.RULES_PARTITIONS,
+      reorderMs: config.RULES_REORDER_MS,
       clock,
       log: rlog,
       republish: (alert) => mqttAlerts.publish(alert),
@@ -118,6 +119,8 @@ export async function startRulesRole(config: Config, log: Logger): Promise<Runni
 
     const stops = [
       every(clock, CHECKPOINT_MS, 'rule state checkpoint', rlog, () => parts.checkpoint()),
+      // A quarter of the window: a held reading waits at most 1.25 windows when no new message comes.
+      every(clock, Math.max(50, config.RULES_REORDER_MS / 4), 'reorder release', rlog, () => parts.judgeWaiting()),
       every(clock, TICK_MS, 'silent-device check', rlog, () => parts.tick()),
     ]
     closers.push({ name: 'rules-timers', close: () => stops.forEach((stop) => stop()) })

@@ -66,6 +66,8 @@ export interface RuleStateSnapshot {
 export interface DeviceSnapshot {
   readonly kind: Kind
   readonly rules: Readonly<Record<string, RuleStateSnapshot>>
+  /** Readings a rules partition holds back to judge in event order (services/cluster/reorder-buffer.ts); the engine ignores them. */
+  readonly pending?: readonly StoredReading[]
 }
 
 export interface EngineSnapshot {

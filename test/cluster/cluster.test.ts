@@ -59,10 +59,13 @@ afterAll(async () => {
 // 600× cannot reproduce it, so it is left out of the comparison on both sides.
 const judged = (alerts: readonly Alert[]) => alerts.filter((a) => a.ruleId !== 'device.silent')
 const keyOf = (a: Alert) => `${a.ruleId} ${a.deviceId}`
-// At 600× a device's readings are 100 ms apart, so two gateways' batches reach the rules out of order
-// now and then and the later-stamped one wins (contract §2: stragglers are ignored); a window may then
-// cross its threshold a few readings apart from the single process. At real time they are 60 s apart.
-const RAISED_TOLERANCE_MS = 15 * 60_000
+// Rules workers hold each reading RULES_REORDER_MS (default 1 s) and judge a device's readings in
+// event order, so readings of one device stored by the two gateways at nearly the same moment are
+// judged as the single process judged them. The one lateness left is the killed gateway's: readings
+// it acknowledged but had not yet handed on wait in its disk queue until it runs again, and reach the
+// rules after newer ones (which the engine then skips, contract §2). At 600× its downtime is that
+// many minutes of event time, so a raise may move by at most that much.
+const REORDER_MS = 1_000
 
 interface Raised {
   readonly key: string
@@ -144,8 +147,14 @@ test('2 gateways, 2 rules workers and 2 api nodes, one of each killed mid-storm:
   })
   // A third of the way through the storm, one node of each role dies without a word.
   await new Promise((r) => setTimeout(r, 8_000))
-  const killed = await Promise.all(['gateway-2', 'rules-2', 'api-2'].map((id) => byId(id).killAndRestart(3_000)))
-  expect(killed).toHaveLength(3)
+  const down = await Promise.all(
+    ['gateway-2', 'rules-2', 'api-2'].map(async (id) => {
+      const from = Date.now()
+      await byId(id).killAndRestart(3_000)
+      return Date.now() - from
+    }),
+  )
+  const gatewayDownMs = down[0] ?? 0
   const result = await replay
 
   const sent = sentFieldCounts(lines)
@@ -175,10 +184,10 @@ test('2 gateways, 2 rules workers and 2 api nodes, one of each killed mid-storm:
     outputs,
   ).toEqual(expectedKeys)
   const drift = got.map((r, i) => Math.abs(r.at - (expected[i] as Raised).at))
-  expect(Math.max(...drift)).toBeLessThanOrEqual(RAISED_TOLERANCE_MS)
+  expect(Math.max(...drift)).toBeLessThanOrEqual((gatewayDownMs + REORDER_MS) * SPEED)
   const exact = drift.filter((d) => d === 0).length
   process.stdout.write(
-    `cluster: ${got.length} alerts, ${exact} at the single process's event time, max drift ${Math.max(...drift) / 1000} s\n`,
+    `cluster: ${got.length} alerts, ${exact} at the single process's event time, max drift ${Math.max(...drift) / 1000} s (gateway down ${gatewayDownMs} ms)\n`,
   )
 
   const all = judged(await getAlerts(api1.url))
