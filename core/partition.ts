@@ -35,12 +35,14 @@ export const judgedTopic = (partition: number): string => `city/_judged/${partit
 /**
  * A device's online/offline changes, for the rules of its partition (the outage
  * and silent rules judge them): one DeviceStatusEvent as JSON, QoS 1. Internal.
+ * Not `city/_judged/<p>/status`: that matches the devices' `city/+/+/status`,
+ * which gateways and api nodes consume, and they would take it for a device's.
  */
-export const judgedStatusTopic = (partition: number): string => `city/_judged/${partition}/status`
+export const judgedStatusTopic = (partition: number): string => `city/_judged_status/${partition}`
 
 /** The partition a judged status topic names, or null for anything else. */
 export function parseJudgedStatusTopic(topic: string): number | null {
-  const m = /^city\/_judged\/(\d{1,5})\/status$/.exec(topic)
+  const m = /^city\/_judged_status\/(\d{1,5})$/.exec(topic)
   return m ? Number(m[1]) : null
 }
 

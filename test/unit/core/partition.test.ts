@@ -2,7 +2,9 @@ import { describe, expect, test } from 'vitest'
 import {
   devicePartition,
   fnv1a,
+  judgedStatusTopic,
   judgedTopic,
+  parseJudgedStatusTopic,
   parseJudgedTopic,
   partitionKey,
   partitionOf,
@@ -35,6 +37,13 @@ describe('partitions of the rules', () => {
     expect(of('wl-1')).toBe(partitionOf(partitionKey('any', 'east'), 16))
     expect(of('ns-3')).toBe(partitionOf('district:west', 16))
     expect(of('gs-loose')).toBe(partitionOf('device:gs-loose', 16))
+  })
+
+  test("status hand-over topics round-trip and do not match the devices' status subscription", () => {
+    expect(parseJudgedStatusTopic(judgedStatusTopic(3))).toBe(3)
+    expect(parseJudgedTopic(judgedStatusTopic(3))).toBeNull()
+    // city/+/+/status, which gateways and api nodes consume (contract §1).
+    expect(/^city\/[^/]+\/[^/]+\/status$/.test(judgedStatusTopic(3))).toBe(false)
   })
 
   test('judged topics round-trip and nothing else parses as one', () => {

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client'
 import { describe, expect, test } from 'vitest'
+import { judgedStatusTopic, judgedTopic } from '../../../../core/partition.js'
 import { measureJudged } from '../../../../services/compose/rules-metrics.js'
 import { sampleSum } from '../../../bench/prometheus.js'
 
@@ -11,11 +12,11 @@ describe('measureJudged', () => {
       seen.push(topic)
     })
     const signal = new AbortController().signal
-    await handle('city/_judged/3', Buffer.from('[]'), signal)
-    await handle('city/_judged/3', Buffer.from('[]'), signal)
-    await handle('city/_judged/7/status', Buffer.from('{}'), signal)
+    await handle(judgedTopic(3), Buffer.from('[]'), signal)
+    await handle(judgedTopic(3), Buffer.from('[]'), signal)
+    await handle(judgedStatusTopic(7), Buffer.from('{}'), signal)
     const text = await registry.metrics()
-    expect(seen).toEqual(['city/_judged/3', 'city/_judged/3', 'city/_judged/7/status'])
+    expect(seen).toEqual([judgedTopic(3), judgedTopic(3), judgedStatusTopic(7)])
     expect(text).toContain('cityops_rules_judged_messages_total{partition="3",channel="readings"} 2')
     expect(text).toContain('cityops_rules_judged_messages_total{partition="7",channel="status"} 1')
     expect(sampleSum(text, 'cityops_rules_judged_handle_seconds_count')).toBe(3)
@@ -24,7 +25,7 @@ describe('measureJudged', () => {
   test('a message whose handler failed is not counted: it was not acknowledged', async () => {
     const registry = new Registry()
     const handle = measureJudged(registry, () => Promise.reject(new Error('state write failed')))
-    await expect(handle('city/_judged/1', Buffer.from('[]'), new AbortController().signal)).rejects.toThrow(
+    await expect(handle(judgedTopic(1), Buffer.from('[]'), new AbortController().signal)).rejects.toThrow(
       'state write failed',
     )
     expect(sampleSum(await registry.metrics(), 'cityops_rules_judged_messages_total')).toBe(0)
