@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-import Database from 'better-sqlite3'
 import type { StoredReading } from '../../core/contracts/reading.js'
 import { storeQueryFailed, storeUnavailable } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
 import type { TelemetryPoint, TelemetryQuery, TelemetryStore } from '../../core/ports/telemetry-store.js'
+import { openTelemetryDb, type SeriesRow } from './sqlite-telemetry-db.js'
+import { createSqliteWriter } from './sqlite-writer-client.js'
 
 export interface SqliteTelemetryStoreDeps {
   /** The database file; its folder is created when missing. */
@@ -12,34 +11,12 @@ export interface SqliteTelemetryStoreDeps {
   readonly log: Logger
 }
 
-// One row per (device, metric, ts): the primary key makes a redelivered reading
-// replace itself instead of doubling. `series` lists each device's metrics so a
-// query over all of them seeks each (device, metric) range of the key instead of
-// scanning the device's whole history.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS telemetry (
-  device_id TEXT NOT NULL,
-  metric TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  value REAL NOT NULL,
-  PRIMARY KEY (device_id, metric, ts)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS series (
-  device_id TEXT NOT NULL,
-  metric TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  PRIMARY KEY (device_id, metric)
-) WITHOUT ROWID;
-`
-
 /** Devices whose metrics are known to be in `series`; a cache, so it is bounded and simply forgets when full. */
 const KNOWN_DEVICES_MAX = 50_000
-// The whole batch is bound as one JSON text and spread into rows by SQLite's json_each:
-// measured 1.3-1.9x the rows/s of multi-row INSERTs of 100 bound rows (2,500-reading batches),
-// since binding four values per row from JavaScript cost as much as the B-tree work.
-const INSERT_BATCH = `INSERT OR REPLACE INTO telemetry (device_id, metric, ts, value)
-  SELECT r.value ->> '$.deviceId', m.key, r.value ->> '$.ts', m.value
-  FROM json_each(?) AS r, json_each(r.value, '$.values') AS m`
+// 16 MiB of page cache for the writer: writes append to recent pages; 64 MiB only raised the RSS
+// (issue 2 bar: 400 MB). Readers answer history queries from SQLite's default 2 MiB.
+const WRITER_CACHE_MIB = 16
+const READER_CACHE_MIB = 2
 
 const METRICS_OF = `SELECT metric FROM series WHERE device_id = @deviceId AND (@metric IS NULL OR metric = @metric)`
 const RANGE = `device_id = @deviceId AND metric IN (${METRICS_OF}) AND ts >= @from AND ts < @to`
@@ -50,22 +27,17 @@ interface Row {
   value: number
 }
 
-/** TelemetryStore over an embedded SQLite file: the default store, needing nothing but Node. */
+/**
+ * TelemetryStore over an embedded SQLite file: the default store, needing nothing but Node.
+ * Batches are written by a thread of their own (./sqlite-writer-thread.ts); history is read
+ * here, on a second connection, which WAL lets run beside the writer.
+ */
 export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryStoreDeps): TelemetryStore {
   const log = root.child({ backend: 'sqlite' })
-  mkdirSync(path.dirname(file), { recursive: true })
-  const db = new Database(file)
-  // WAL + synchronous=NORMAL: a committed batch survives a process crash; only an
-  // OS crash or power cut may lose the last transactions (sqlite.org/pragma.html#pragma_synchronous).
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
-  // 16 MiB of page cache: writes append to recent pages; 64 MiB only raised the RSS (issue 2 bar: 400 MB).
-  db.pragma('cache_size = -16384')
-  db.exec(SCHEMA)
+  const db = openTelemetryDb(file, { cacheMiB: READER_CACHE_MIB })
+  const writer = createSqliteWriter({ data: { file, cacheMiB: WRITER_CACHE_MIB }, log })
+  let closed = false
 
-  const insertBatch = db.prepare<[string]>(INSERT_BATCH)
-  const insertSeries = db.prepare('INSERT OR IGNORE INTO series (device_id, metric, kind) VALUES (?, ?, ?)')
   const selectRows = db.prepare<{ deviceId: string; metric: string | null; from: number; to: number }, Row>(
     `SELECT ts, metric, value FROM telemetry WHERE ${RANGE} ORDER BY ts, metric`,
   )
@@ -85,28 +57,29 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
 
   // deviceId -> metrics already in `series`
   const knownSeries = new Map<string, Set<string>>()
-  const remember = (r: StoredReading) => {
-    let metrics = knownSeries.get(r.deviceId)
-    if (!metrics) {
-      if (knownSeries.size >= KNOWN_DEVICES_MAX) knownSeries.clear()
-      metrics = new Set()
-      knownSeries.set(r.deviceId, metrics)
+  const newSeries = (readings: readonly StoredReading[]): SeriesRow[] => {
+    const rows: SeriesRow[] = []
+    for (const r of readings) {
+      let metrics = knownSeries.get(r.deviceId)
+      if (!metrics) {
+        if (knownSeries.size >= KNOWN_DEVICES_MAX) knownSeries.clear()
+        metrics = new Set()
+        knownSeries.set(r.deviceId, metrics)
+      }
+      for (const metric in r.values) {
+        if (metrics.has(metric)) continue
+        rows.push([r.deviceId, metric, r.kind])
+        metrics.add(metric)
+      }
     }
-    for (const metric in r.values) {
-      if (metrics.has(metric)) continue
-      insertSeries.run(r.deviceId, metric, r.kind)
-      metrics.add(metric)
-    }
+    return rows
   }
-  const writeAll = db.transaction((readings: readonly StoredReading[]) => {
-    for (const r of readings) remember(r)
-    insertBatch.run(JSON.stringify(readings))
-  })
 
   return {
     async writeBatch(readings) {
+      if (closed) throw storeUnavailable('sqlite', new Error('the store is closed'))
       try {
-        writeAll(readings)
+        await writer.write(JSON.stringify(readings), newSeries(readings))
       } catch (err) {
         // The transaction rolled back: nothing of this batch is stored, and the
         // series cache may name pairs that were not committed.
@@ -147,6 +120,8 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
     },
 
     async close() {
+      closed = true
+      await writer.close()
       if (db.open) db.close()
     },
   }

@@ -25,6 +25,7 @@ const OPTIONS = {
   publishers: { type: 'string', default: '8' },
   out: { type: 'string', default: '' },
   'trace-gc': { type: 'boolean', default: false },
+  mix: { type: 'boolean', default: false },
 } as const
 
 /** Sum of every sample of `name` (all label sets) in Prometheus text format. */
@@ -58,6 +59,7 @@ export async function runProfile(argv: string[]): Promise<void> {
         batch: Number(args.batch),
         devices: Number(args.devices),
         publishers: Number(args.publishers),
+        mix: args.mix,
       })
       let done = false
       void load.result.finally(() => (done = true))
