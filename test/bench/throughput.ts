@@ -13,6 +13,12 @@ import { isMain, loadAvg, sleep, type SummaryRow } from './report.js'
  * misses the rate, and prints the highest rate sustained with zero loss, publish→stored latency p50/p99
  * after a short warm-up (the platform's ingest-lag histogram) and the
  * platform's peak RSS.
+ *
+ * The devices are a quiet town of all six kinds (./quiet-values.ts): the spine's own
+ * work, with the 18 rules judging every reading and raising nothing. Then one flood run
+ * (`--flood=<store>:<qos>:<rate>`, `none` to skip): every device a water gauge at 0-48 cm,
+ * so about 1,700 of the 2,000 raise and escalate waterlogging alerts, and open cases, in
+ * their first seconds: how long the spine takes to catch up with an alert storm.
  */
 const OPTIONS = {
   stores: { type: 'string', default: 'sqlite,influx' },
@@ -22,11 +28,13 @@ const OPTIONS = {
   batch: { type: 'string', default: '10' },
   devices: { type: 'string', default: '2000' },
   publishers: { type: 'string', default: '8' },
+  flood: { type: 'string', default: 'influx:0:40000' },
 } as const
 type Args = ReturnType<typeof parse>
 const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS }).values
 
 interface RunResult {
+  load: string
   store: string
   qos: number
   rate: number
@@ -39,7 +47,7 @@ interface RunResult {
   p99ms: number
   peakRssMb: number
   ok: boolean
-  load: string
+  loadAvg: string
 }
 
 const list = (s: string) => s.split(',').filter(Boolean)
@@ -50,6 +58,7 @@ async function run(
   qos: number,
   rate: number,
   influx: Influxd | undefined,
+  flood = false,
 ): Promise<RunResult> {
   const prefix = `b${Date.now().toString(36)}`
   const env: Record<string, string> = influx ? { INFLUX_URL: influx.url, INFLUX_BUCKET: prefix } : {}
@@ -63,6 +72,7 @@ async function run(
       batch: Number(args.batch),
       devices: Number(args.devices),
       publishers: Number(args.publishers),
+      mix: !flood,
     })
     // Steady state: the first seconds autoprovision every device and warm the JIT; the
     // latency figures count only the readings stored after them.
@@ -89,6 +99,7 @@ async function run(
     // the stored count more than 2 s behind when the load stops.
     const ok = stored === load.sent && load.achieved >= rate * 0.97 && backlogAfterMs < 2_000 && load.ackWaitMs < 2_000
     return {
+      load: flood ? 'flood' : 'quiet',
       store,
       qos,
       rate,
@@ -101,7 +112,7 @@ async function run(
       p99ms: lag.p99,
       peakRssMb: peakRss(platform.child.pid),
       ok,
-      load: loadAvg(),
+      loadAvg: loadAvg(),
     }
   })
 }
@@ -122,54 +133,85 @@ function peakRss(pid: number | undefined): number {
   return Math.round(kb / 1024)
 }
 
-/** Runs every store × QoS × rate; answers the best sustained rate of each store and QoS. */
+function describe(r: RunResult): string {
+  return (
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.load} store=${r.store} qos=${r.qos} rate=${r.rate}/s achieved=${r.achieved}/s ` +
+    `sent=${r.sent} stored=${r.stored} sent-and-acked-in=${r.ackWaitMs}ms caught-up-in=${r.backlogAfterMs}ms ` +
+    `p50=${r.p50ms.toFixed(1)}ms p99=${r.p99ms.toFixed(1)}ms peakRSS=${r.peakRssMb}MB`
+  )
+}
+
+const figure = (r: RunResult) =>
+  `${r.rate}/s, p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, peak RSS ${r.peakRssMb} MB`
+
+/** `influx:0:40000` → the flood run's store, QoS and rate; `none` → no flood run. */
+function parseFlood(text: string): { store: string; qos: number; rate: number } | undefined {
+  if (text === 'none') return undefined
+  const m = /^(sqlite|influx):([01]):(\d+)$/.exec(text)
+  if (!m) throw new Error(`--flood=${text}: expected <sqlite|influx>:<0|1>:<rate>, or none`)
+  return { store: m[1] ?? '', qos: Number(m[2]), rate: Number(m[3]) }
+}
+
+/** Runs every store × QoS × rate of the quiet town, then the flood run; answers the figures of each. */
 export async function runThroughput(argv: string[]): Promise<SummaryRow[]> {
   const args = parse(argv)
+  const flood = parseFlood(args.flood)
   const results: RunResult[] = []
-  const influx = list(args.stores).includes('influx') ? await startInfluxd() : undefined
+  let floodResult: RunResult | undefined
+  const stores = list(args.stores)
+  const influx = stores.includes('influx') || flood?.store === 'influx' ? await startInfluxd() : undefined
   try {
-    for (const store of list(args.stores)) {
+    for (const store of stores) {
       for (const qos of list(args.qos).map(Number)) {
         for (const rate of list(args.rates).map(Number)) {
           const r = await run(args, store, qos, rate, store === 'influx' ? influx : undefined)
           results.push(r)
-          console.log(
-            `${r.ok ? 'ok  ' : 'FAIL'} store=${r.store} qos=${r.qos} rate=${r.rate}/s achieved=${r.achieved}/s ` +
-              `sent=${r.sent} stored=${r.stored} sent-and-acked-in=${r.ackWaitMs}ms caught-up-in=${r.backlogAfterMs}ms ` +
-              `p50=${r.p50ms.toFixed(1)}ms p99=${r.p99ms.toFixed(1)}ms peakRSS=${r.peakRssMb}MB`,
-          )
+          console.log(describe(r))
           if (!r.ok) break
         }
       }
+    }
+    if (flood) {
+      floodResult = await run(
+        args,
+        flood.store,
+        flood.qos,
+        flood.rate,
+        flood.store === 'influx' ? influx : undefined,
+        true,
+      )
+      console.log(describe(floodResult))
     }
   } finally {
     await influx?.destroy()
   }
 
-  console.log(`\nhighest rate sustained for ${args.duration} s with zero loss (batch ${args.batch} readings/message):`)
-  for (const store of list(args.stores)) {
-    for (const qos of list(args.qos).map(Number)) {
-      const best = results.filter((r) => r.store === store && r.qos === qos && r.ok).at(-1)
-      console.log(
-        best
-          ? `  ${store} qos${qos}: ${best.rate} readings/s, p50 ${best.p50ms.toFixed(1)} ms, p99 ${best.p99ms.toFixed(1)} ms, peak RSS ${best.peakRssMb} MB`
-          : `  ${store} qos${qos}: no rate sustained`,
-      )
-    }
-  }
   const rows: SummaryRow[] = []
-  for (const store of list(args.stores)) {
+  console.log(`\nhighest rate sustained for ${args.duration} s with zero loss (batch ${args.batch} readings/message):`)
+  for (const store of stores) {
     for (const qos of list(args.qos).map(Number)) {
       const best = results.filter((r) => r.store === store && r.qos === qos && r.ok).at(-1)
+      console.log(`  ${store} qos${qos}: ${best ? figure(best) : 'no rate sustained'}`)
       rows.push({
         part: 'throughput',
         case: `${store} qos${qos}`,
-        figure: best
-          ? `${best.rate}/s sustained, p50 ${best.p50ms.toFixed(1)} ms, p99 ${best.p99ms.toFixed(1)} ms, RSS ${best.peakRssMb} MB`
-          : 'no rate sustained',
-        load: best?.load ?? loadAvg(),
+        figure: best ? `${figure(best)}, sustained` : 'no rate sustained',
+        load: best?.loadAvg ?? loadAvg(),
       })
     }
+  }
+  if (floodResult) {
+    const r = floodResult
+    const verdict = r.ok
+      ? 'kept up'
+      : `fell behind (caught up ${r.backlogAfterMs} ms after the load, acks ${r.ackWaitMs} ms)`
+    console.log(`flood, ${r.store} qos${r.qos}: ${figure(r)}, ${verdict}`)
+    rows.push({
+      part: 'throughput',
+      case: `flood ${r.store} qos${r.qos}`,
+      figure: `${figure(r)}, ${verdict}`,
+      load: r.loadAvg,
+    })
   }
   return rows
 }
