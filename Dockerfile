@@ -27,4 +27,4 @@ VOLUME ["/var/lib/city-ops"]
 EXPOSE 1883 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then(r => r.json()).then(h => process.exit(h.status === 'ok' ? 0 : 1)).catch(() => process.exit(1))"
-CMD ["node", "--import", "tsx", "services/main.ts"]
+CMD ["node", "--heap-growing-percent=40", "--import", "tsx", "services/main.ts"]

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +17,14 @@ export interface PlatformProcess {
   stop(): Promise<number | null>
 }
 
+/** The node arguments of package.json's `start` script (`node <flags> --import tsx services/main.ts`). */
+function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const [node, ...args] = pkg.scripts.start.split(' ')
+  if (node !== 'node') throw new Error(`package.json start script must begin with node: ${pkg.scripts.start}`)
+  return args
+}
+
 /**
  * The platform as `npm start` runs it, in its own process, so a test can kill
  * it the hard way. Resolves once /healthz answers.
@@ -26,7 +35,7 @@ export async function spawnPlatform(
 ): Promise<PlatformProcess> {
   const httpUrl = `http://127.0.0.1:${env['HTTP_PORT']}`
   const mqttUrl = env['MQTT_URL'] ?? `mqtt://127.0.0.1:${env['MQTT_PORT']}`
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
+  const child = spawn(process.execPath, startArgs(), {
     cwd: ROOT,
     env: { ...process.env, SIMULATE: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

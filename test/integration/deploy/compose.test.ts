@@ -92,11 +92,12 @@ describe('docker-compose.yml (validated by docker-compose config)', () => {
     expect(platform?.volumes).toContain('city-ops-data:/var/lib/city-ops:rw')
   })
 
-  test("the Dockerfile's CMD starts services/main.ts and its HEALTHCHECK asks /healthz", async () => {
+  test("the Dockerfile's CMD is npm start's command and its HEALTHCHECK asks /healthz", async () => {
     const dockerfile = await readFile(path.join(ROOT, 'Dockerfile'), 'utf8')
     const cmd = dockerfile.split('\n').filter((l) => l.startsWith('CMD '))
     expect(cmd).toHaveLength(1)
-    expect(JSON.parse(cmd[0]?.slice(4) ?? '[]')).toEqual(['node', '--import', 'tsx', 'services/main.ts'])
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    expect(JSON.parse(cmd[0]?.slice(4) ?? '[]')).toEqual(pkg.scripts.start.split(' '))
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/)
     expect(dockerfile).toMatch(/DATA_DIR=\/var\/lib\/city-ops/)
   })
