@@ -58,6 +58,21 @@ export function createMetrics({ bus, clock, queueDepth }: MetricSources): Regist
     registers: [registry],
   })
 
+  const alertChanges = new Counter({
+    name: 'cityops_alert_changes_total',
+    help: 'Alert changes delivered (contract §2: raised, escalated, de-escalated, acknowledged, cleared), by type, level and state after the change',
+    labelNames: ['type', 'level', 'state'],
+    registers: [registry],
+  })
+  // Delivered time minus the alert's updatedAt, which a rule sets to the event time of the reading
+  // that changed it: for live devices, the publish-to-alert latency that emergency staff feel.
+  const alertLag = new Histogram({
+    name: 'cityops_alert_lag_seconds',
+    help: "Time from an alert's updatedAt (the changing reading's ts) to the change being delivered",
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60],
+    registers: [registry],
+  })
+
   bus.on('readings-stored', (readings) => {
     const byKind = new Map<string, number>()
     for (const r of readings) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1)
@@ -68,5 +83,9 @@ export function createMetrics({ bus, clock, queueDepth }: MetricSources): Regist
   bus.on('reading-rejected', (e) => rejected.inc({ reason: e.reason }))
   bus.on('store-write', (e) => storeSeconds.observe({ ok: String(e.ok) }, e.ms / 1000))
   bus.on('device-status', (e) => statuses.inc({ status: e.status }))
+  bus.on('alert-changed', (a) => {
+    alertChanges.inc({ type: a.type, level: a.level, state: a.state })
+    alertLag.observe((clock.now() - Date.parse(a.updatedAt)) / 1000)
+  })
   return registry
 }
