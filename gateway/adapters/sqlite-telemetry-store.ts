@@ -1,8 +1,7 @@
-import type { StoredReading } from '../../core/contracts/reading.js'
 import { storeQueryFailed, storeUnavailable } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
 import type { TelemetryPoint, TelemetryQuery, TelemetryStore } from '../../core/ports/telemetry-store.js'
-import { openTelemetryDb, type SeriesRow } from './sqlite-telemetry-db.js'
+import { openTelemetryDb } from './sqlite-telemetry-db.js'
 import { createSqliteWriter } from './sqlite-writer-client.js'
 
 export interface SqliteTelemetryStoreDeps {
@@ -11,21 +10,28 @@ export interface SqliteTelemetryStoreDeps {
   readonly log: Logger
 }
 
-/** Devices whose metrics are known to be in `series`; a cache, so it is bounded and simply forgets when full. */
-const KNOWN_DEVICES_MAX = 50_000
 // 16 MiB of page cache for the writer: writes append to recent pages; 64 MiB only raised the RSS
 // (issue 2 bar: 400 MB). Readers answer history queries from SQLite's default 2 MiB.
 const WRITER_CACHE_MIB = 16
 const READER_CACHE_MIB = 2
 
-const METRICS_OF = `SELECT metric FROM series WHERE device_id = @deviceId AND (@metric IS NULL OR metric = @metric)`
-const RANGE = `device_id = @deviceId AND metric IN (${METRICS_OF}) AND ts >= @from AND ts < @to`
+const RANGE = `device_id = @deviceId AND ts >= @from AND ts < @to`
+// A metric filter keeps the readings that carry that metric; json_each compares keys, so any
+// metric name is safe here (a JSON path built from it would not be).
+const CARRIES = `(@metric IS NULL OR EXISTS (SELECT 1 FROM json_each(vals) AS m WHERE m.key = @metric))`
 
 interface Row {
+  ts: number
+  vals: string
+}
+
+interface WindowRow {
   ts: number
   metric: string
   value: number
 }
+
+type Params = { deviceId: string; metric: string | null; from: number; to: number }
 
 /**
  * TelemetryStore over an embedded SQLite file: the default store, needing nothing but Node.
@@ -34,56 +40,30 @@ interface Row {
  */
 export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryStoreDeps): TelemetryStore {
   const log = root.child({ backend: 'sqlite' })
-  const db = openTelemetryDb(file, { cacheMiB: READER_CACHE_MIB })
+  // Opened (and, from an older layout, migrated) here before the writer thread opens it.
+  const db = openTelemetryDb(file, { cacheMiB: READER_CACHE_MIB, log })
   const writer = createSqliteWriter({ data: { file, cacheMiB: WRITER_CACHE_MIB }, log })
   let closed = false
 
-  const selectRows = db.prepare<{ deviceId: string; metric: string | null; from: number; to: number }, Row>(
-    `SELECT ts, metric, value FROM telemetry WHERE ${RANGE} ORDER BY ts, metric`,
+  const selectRows = db.prepare<Params & { limit: number }, Row>(
+    `SELECT ts, vals FROM readings WHERE ${RANGE} AND ${CARRIES} ORDER BY ts LIMIT @limit`,
   )
   // Window start = ts - (ts mod every), with a floored modulo so it matches InfluxQL's GROUP BY time().
-  const selectWindows = db.prepare<
-    { deviceId: string; metric: string | null; from: number; to: number; every: number },
-    Row
-  >(
-    `SELECT ts - (((ts % @every) + @every) % @every) AS ts, metric, avg(value) AS value
-     FROM telemetry WHERE ${RANGE} GROUP BY 1, metric ORDER BY 1, metric`,
+  const selectWindows = db.prepare<Params & { every: number }, WindowRow>(
+    `SELECT ts - (((ts % @every) + @every) % @every) AS ts, m.key AS metric, avg(m.value) AS value
+     FROM readings, json_each(readings.vals) AS m
+     WHERE ${RANGE} AND (@metric IS NULL OR m.key = @metric)
+     GROUP BY 1, 2 ORDER BY 1, 2`,
   )
-  const countDistinct = db
-    .prepare<{ deviceId: string; metric: null; from: number; to: number }, number>(
-      `SELECT count(DISTINCT ts) FROM telemetry WHERE ${RANGE}`,
-    )
-    .pluck()
-
-  // deviceId -> metrics already in `series`
-  const knownSeries = new Map<string, Set<string>>()
-  const newSeries = (readings: readonly StoredReading[]): SeriesRow[] => {
-    const rows: SeriesRow[] = []
-    for (const r of readings) {
-      let metrics = knownSeries.get(r.deviceId)
-      if (!metrics) {
-        if (knownSeries.size >= KNOWN_DEVICES_MAX) knownSeries.clear()
-        metrics = new Set()
-        knownSeries.set(r.deviceId, metrics)
-      }
-      for (const metric in r.values) {
-        if (metrics.has(metric)) continue
-        rows.push([r.deviceId, metric, r.kind])
-        metrics.add(metric)
-      }
-    }
-    return rows
-  }
+  const countRows = db.prepare<Omit<Params, 'metric'>, number>(`SELECT count(*) FROM readings WHERE ${RANGE}`).pluck()
 
   return {
     async writeBatch(readings) {
       if (closed) throw storeUnavailable('sqlite', new Error('the store is closed'))
       try {
-        await writer.write(JSON.stringify(readings), newSeries(readings))
+        await writer.write(JSON.stringify(readings))
       } catch (err) {
-        // The transaction rolled back: nothing of this batch is stored, and the
-        // series cache may name pairs that were not committed.
-        knownSeries.clear()
+        // The transaction rolled back: nothing of this batch is stored.
         log.error({ err, readings: readings.length }, 'sqlite write failed; batch stays with the caller')
         throw storeUnavailable('sqlite', err)
       }
@@ -92,8 +72,8 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
     async query(q: TelemetryQuery): Promise<TelemetryPoint[]> {
       const params = { deviceId: q.deviceId, metric: q.metric ?? null, from: q.from, to: q.to }
       try {
-        const rows = q.everyMs ? selectWindows.iterate({ ...params, every: q.everyMs }) : selectRows.iterate(params)
-        return toPoints(rows, q.limit)
+        if (q.everyMs) return windowPoints(selectWindows.iterate({ ...params, every: q.everyMs }), q.limit)
+        return selectRows.all({ ...params, limit: q.limit }).map((row) => rowPoint(row, q.metric))
       } catch (err) {
         log.error({ err, deviceId: q.deviceId }, 'sqlite history query failed')
         throw storeQueryFailed('sqlite', err)
@@ -102,7 +82,7 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
 
     async count(deviceId, from, to) {
       try {
-        return countDistinct.get({ deviceId, metric: null, from, to }) ?? 0
+        return countRows.get({ deviceId, from, to }) ?? 0
       } catch (err) {
         log.error({ err, deviceId }, 'sqlite count failed')
         throw storeQueryFailed('sqlite', err)
@@ -127,8 +107,14 @@ export function createSqliteTelemetryStore({ file, log: root }: SqliteTelemetryS
   }
 }
 
-/** Rows ordered by ts become points; stops reading once `limit` points are complete. */
-function toPoints(rows: IterableIterator<Row>, limit: number): TelemetryPoint[] {
+/** A stored reading as a point: all its values, or only `metric`'s. */
+function rowPoint(row: Row, metric: string | undefined): TelemetryPoint {
+  const values = JSON.parse(row.vals) as Record<string, number>
+  return { ts: row.ts, values: metric === undefined ? values : { [metric]: values[metric] as number } }
+}
+
+/** (window, metric) rows ordered by window become points; stops reading once `limit` points are complete. */
+function windowPoints(rows: IterableIterator<WindowRow>, limit: number): TelemetryPoint[] {
   const points: TelemetryPoint[] = []
   let current: TelemetryPoint | undefined
   for (const row of rows) {

@@ -1,6 +1,5 @@
 import type { Worker } from 'node:worker_threads'
 import type { Logger } from '../../core/logger.js'
-import type { SeriesRow } from './sqlite-telemetry-db.js'
 import { WriterReplySchema, type WriterData, type WriterRequest } from './sqlite-writer-protocol.js'
 import { startTsWorker } from './ts-worker.js'
 
@@ -9,7 +8,7 @@ export interface SqliteWriter {
    * Resolves once the batch is committed; rejects with the thread's SQLite error, or when
    * the thread died (the next write starts a new one).
    */
-  write(readingsJson: string, series: readonly SeriesRow[]): Promise<void>
+  write(readingsJson: string): Promise<void>
   /** Lets the thread finish the batches already posted, then stops it. */
   close(): Promise<void>
 }
@@ -54,10 +53,10 @@ export function createSqliteWriter({ data, log }: { data: WriterData; log: Logge
   let worker: Worker | undefined = start()
 
   return {
-    write(readingsJson, series) {
+    write(readingsJson) {
       worker ??= start()
       const id = nextId++
-      const request: WriterRequest = { type: 'write', id, readingsJson, series }
+      const request: WriterRequest = { type: 'write', id, readingsJson }
       const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }))
       worker.postMessage(request)
       return done

@@ -1,15 +1,8 @@
 import { z } from 'zod'
-import type { SeriesRow } from './sqlite-telemetry-db.js'
 
 /** What the main thread asks of the writer thread (./sqlite-writer-thread.ts). */
 export type WriterRequest =
-  | {
-      readonly type: 'write'
-      readonly id: number
-      readonly readingsJson: string
-      readonly series: readonly SeriesRow[]
-    }
-  | { readonly type: 'close' }
+  { readonly type: 'write'; readonly id: number; readonly readingsJson: string } | { readonly type: 'close' }
 
 /** The writer thread's answer to one write, parsed on arrival: a thread's message is untyped. */
 export const WriterReplySchema = z.discriminatedUnion('ok', [

@@ -22,7 +22,7 @@ port.on('message', (request: WriterRequest) => {
   }
   let reply: WriterReply
   try {
-    write(request.readingsJson, request.series)
+    write(request.readingsJson)
     reply = { ok: true, id: request.id }
   } catch (err) {
     const code = (err as { code?: unknown }).code
