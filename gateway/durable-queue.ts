@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3'
 import type { StoredReading } from '../core/contracts/reading.js'
 import type { Logger } from '../core/logger.js'
-import type { WalCheckpoints } from '../core/ports/wal-checkpoints.js'
 
 export interface DurableQueueOptions {
   /** The SQLite file, e.g. `<DATA_DIR>/queue.db`. */
@@ -9,8 +8,6 @@ export interface DurableQueueOptions {
   /** Readings held before `isFull()`; the MQTT ack then waits (QUEUE_MAX_READINGS). */
   readonly maxReadings: number
   readonly log: Logger
-  /** Takes the file's WAL checkpoints off this thread's commits (without one, SQLite's own in-commit checkpoints). */
-  readonly checkpointer?: WalCheckpoints
 }
 
 export interface QueuePeek {
@@ -54,11 +51,10 @@ interface Row {
  * event-loop turn: a commit per message and a row per reading cost most of the
  * ingest path's time at 20,000 readings/s (measured with test/bench/profile.ts).
  */
-export function createDurableQueue({ file, maxReadings, log, checkpointer }: DurableQueueOptions): DurableQueue {
+export function createDurableQueue({ file, maxReadings, log }: DurableQueueOptions): DurableQueue {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  checkpointer?.adopt(db, file)
   db.exec(`CREATE TABLE IF NOT EXISTS entries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     n INTEGER NOT NULL,

@@ -11,7 +11,6 @@ import type { DeviceRegistry } from '../core/ports/device-registry.js'
 import type { TelemetryStore } from '../core/ports/telemetry-store.js'
 import type { BrokerAuth } from './broker-auth.js'
 import { startEmbeddedBroker } from './broker.js'
-import type { WalCheckpoints } from '../core/ports/wal-checkpoints.js'
 import { createDrainer } from './drain.js'
 import { createDurableQueue } from './durable-queue.js'
 import { createIngest, type IngestHandler } from './ingest.js'
@@ -50,8 +49,6 @@ export interface GatewayDeps {
    * readings the last run left queued reach it after they are stored. `drainIdle` waits for it.
    */
   onQueued?(readings: readonly StoredReading[]): Promise<void>
-  /** Checkpoints the disk queue's WAL off the main thread. */
-  checkpointer?: WalCheckpoints
 }
 
 export interface Gateway {
@@ -88,7 +85,6 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       file: path.join(config.dataDir, 'queue.db'),
       maxReadings: config.QUEUE_MAX_READINGS,
       log,
-      ...(deps.checkpointer && { checkpointer: deps.checkpointer }),
     })
     closers.push({ name: 'disk-queue', close: () => queue.close() })
     const queued = deps.onQueued && createQueuedHook(deps.onQueued, log)

@@ -13,7 +13,6 @@ import type { TelemetryStore } from '../core/ports/telemetry-store.js'
 import { dashboardPlugin } from '../dashboard/plugin.js'
 import { createInfluxTelemetryStore } from '../gateway/adapters/influx-telemetry-store.js'
 import { createSqliteTelemetryStore } from '../gateway/adapters/sqlite-telemetry-store.js'
-import { startWalCheckpointer } from '../gateway/adapters/wal-checkpointer.js'
 import { startGateway } from '../gateway/gateway.js'
 import { startTownSimulation } from '../simulators/town.js'
 import { createSocketAlertSink } from '../dashboard/socket-alert-sink.js'
@@ -70,11 +69,8 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
   try {
     await mkdir(config.dataDir, { recursive: true })
     const bus = createBus(log.child({ room: 'bus' }))
-    // Closed last: the disk queue and the state file hand their checkpoints back before it stops.
-    const checkpointer = startWalCheckpointer({ log: log.child({ room: 'checkpoints' }) })
-    closers.push({ name: 'wal-checkpoints', close: () => checkpointer.close() })
 
-    const repos = await openRepositories({ config, log, clock, checkpointer })
+    const repos = await openRepositories({ config, log, clock })
     closers.push({ name: 'platform-state', close: () => repos.close() })
     const registry = repos.registry
 
@@ -192,7 +188,6 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       log,
       onStored,
       onQueued,
-      checkpointer,
       brokerAuth,
       serviceCredential,
       ...(tlsFiles && { tls: { port: config.MQTTS_PORT, ...tlsFiles } }),

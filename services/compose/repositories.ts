@@ -19,7 +19,6 @@ import { createSqliteDeviceRegistry } from '../adapters/sqlite-device-registry.j
 import { createSqliteRuleRepository } from '../adapters/sqlite-rule-repository.js'
 import { createSqliteTokenRepository } from '../adapters/sqlite-token-repository.js'
 import { openPgRepositories } from './pg-repositories.js'
-import type { WalCheckpoints } from '../../core/ports/wal-checkpoints.js'
 import { createSqliteUnitRepository } from '../adapters/sqlite-unit-repository.js'
 import {
   createWebhookAlertSink,
@@ -46,15 +45,11 @@ export interface RepositoryDeps {
   readonly config: Config
   readonly log: Logger
   readonly clock: Clock
-  /** Checkpoints the SQLite file's WAL off the main thread. */
-  readonly checkpointer?: WalCheckpoints
 }
 
 /** The embedded SQLite file in DATA_DIR: one county town on one machine. */
-export function openSqliteRepositories({ config, log, clock, checkpointer }: RepositoryDeps): Repositories {
-  const file = path.join(config.dataDir, 'platform.db')
-  const db = openPlatformDatabase(file)
-  checkpointer?.adopt(db, file)
+export function openSqliteRepositories({ config, log, clock }: RepositoryDeps): Repositories {
+  const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
   const alertsLog = log.child({ room: 'alerts' })
   const casesLog = log.child({ room: 'cases' })
   return {
