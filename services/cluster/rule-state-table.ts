@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { Logger } from '../../core/logger.js'
 import type { DeviceSnapshot, EngineSnapshot } from '../rules/engine.js'
+import { keyedChain } from './keyed-chain.js'
 
 /** Engine-wide facts of a partition (last rain, DMA inflow, area events) sit in a row no device id can name. */
 const SHARED_ROW = ''
@@ -33,15 +34,7 @@ export async function openRuleStateTable(opts: { url: string; log: Logger }): Pr
   )`)
   const written = new Map<number, Map<string, string>>()
   // Saves of one partition run in call order, so an older snapshot never lands after a newer one.
-  const chains = new Map<number, Promise<unknown>>()
-  const inOrder = <T>(p: number, work: () => Promise<T>): Promise<T> => {
-    const run = (chains.get(p) ?? Promise.resolve()).then(work)
-    chains.set(
-      p,
-      run.catch(() => undefined),
-    )
-    return run
-  }
+  const inOrder = keyedChain<number>()
 
   return {
     async load(partition) {

@@ -8,6 +8,7 @@ import type { Clock } from '../../core/ports/clock.js'
 import type { DeviceRegistry } from '../../core/ports/device-registry.js'
 import type { AlertService } from '../alerts/alert-service.js'
 import type { DeviceSnapshot, EngineSnapshot, RuleEngine } from '../rules/engine.js'
+import { keyedChain } from './keyed-chain.js'
 import { createReorderBuffer, type ReorderBuffer } from './reorder-buffer.js'
 import { openAlertStates } from '../alerts/open-alerts.js'
 import type { RuleStateTable } from './rule-state-table.js'
@@ -55,15 +56,7 @@ export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartition
   const held = new Set<number>()
   const buffers = new Map<number, ReorderBuffer>()
   // One partition's handler and its timed release never interleave: both change its buffer and state.
-  const chains = new Map<number, Promise<unknown>>()
-  const serial = <T>(p: number, work: () => Promise<T>): Promise<T> => {
-    const run = (chains.get(p) ?? Promise.resolve()).then(work)
-    chains.set(
-      p,
-      run.catch(() => undefined),
-    )
-    return run
-  }
+  const serial = keyedChain<number>()
   const partitionOfDevice = devicePartition((id) => registry.get(id)?.district, partitions)
   const ownedBy = (p: number) => (deviceId: string) => partitionOfDevice(deviceId) === p
   const mine = (deviceId: string) => held.has(partitionOfDevice(deviceId))
@@ -141,7 +134,7 @@ export function createRulesPartitions(deps: RulesPartitionsDeps): RulesPartition
       } finally {
         held.delete(p)
         buffers.delete(p)
-        chains.delete(p)
+        serial.forget(p)
         engine.forget(ownedBy(p))
         table.drop(p)
       }
