@@ -292,7 +292,7 @@ export function createRuleEngine({ rules, timeZone, maxDevices = 100_000 }: Rule
             const rs = ruleState(ds, e)
             let other = false
             for (const [id, s] of ds.rules) if (id !== rule.id && s.level !== null) other = true
-            const o = judgeSilence(rule, now, d, rs.level, other, shared)
+            const o = judgeSilence(rule, now, d, rs.lastTs, rs.level, other, shared)
             if (o) emit(e, d.id, d.kind, rs, o)
           }
         }

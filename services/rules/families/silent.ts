@@ -40,17 +40,24 @@ function levelFor(rule: R, kind: Kind, now: number, hasOtherAlert: boolean, shar
 
 const OFFLINE = { zh: '设备已离线。', en: 'The device is offline.' }
 
-/** The silent-device verdict for one device at wall time `now`; undefined keeps the current state. */
+/**
+ * The silent-device verdict for one device at wall time `now`; undefined keeps the current state.
+ * `judgedTs` is the newest reading the rules have judged: they see a reading once it is queued,
+ * the registry's `lastReading` only once it is stored, and a pass in between must count it heard.
+ */
 export function judgeSilence(
   rule: R,
   now: number,
   device: DeviceView,
+  judgedTs: number,
   current: AlertLevel | null,
   hasOtherAlert: boolean,
   shared: SharedState,
 ): Outcome | undefined {
   if (current !== null) return undefined
-  const last = device.lastReading?.ts
+  const stored = device.lastReading?.ts ?? -Infinity
+  const newest = Math.max(stored, judgedTs)
+  const last = newest === -Infinity ? undefined : newest
   const statusAt = device.statusAt === null ? undefined : Date.parse(device.statusAt)
   const offline = device.status === 'offline' && (last === undefined || (statusAt !== undefined && statusAt >= last))
   const windowMs = rule.intervalMultiple * (device.intervalS ?? rule.defaultIntervalS) * 1_000

@@ -148,6 +148,16 @@ describe('device.silent (wall clock through tick)', () => {
     expect(levels(back)).toEqual([null])
   })
 
+  test('a reading the rules judged counts as heard, though the registry has not recorded it yet', () => {
+    // The rules judge a reading once it is queued; the registry's latest reading moves only once
+    // it is stored. A watchdog pass in between must not raise again what that reading cleared.
+    const engine = engineWith(defaultRule('device.silent', 'silent'))
+    expect(levels(engine.tick(T0 + 3 * MIN + 1, [view({})]))).toEqual(['blue'])
+    expect(levels(engine.evaluate(reading('s-1', 'water', T0 + 4 * MIN, { depth_cm: 1 }), undefined))).toEqual([null])
+    expect(engine.tick(T0 + 4 * MIN + 1, [view({})])).toEqual([])
+    expect(levels(engine.tick(T0 + 7 * MIN + 1, [view({})]))).toEqual(['blue'])
+  })
+
   test('offline raises at once; water devices go yellow while it rains', () => {
     const engine = engineWith(defaultRule('device.silent', 'silent'))
     engine.evaluate(reading('rain-1', 'water', T0, { rain_mmh: 5 }), undefined)
