@@ -30,6 +30,9 @@ export interface AlertingLoop {
   close(): void
 }
 
+/** Devices judged by the silent-device watchdog before it lets other work run. */
+const TICK_SLICE = 250
+
 /**
  * Feeds the rule engine from the three sources of contract §2: each stored
  * reading (event time), device status changes, and the wall clock for
@@ -55,9 +58,18 @@ export function startAlertingLoop({
   }
   bus.on('device-status', onStatus)
 
+  // The watchdog walks every device: 19 ms in one piece for 2,000 devices (CPU profile at 5,000
+  // readings/s), long enough to show in the alert latency of readings waiting behind it. In
+  // slices, with readings judged in between; each device is judged at the same `now`.
   const tick = async () => {
     const devices = registry.list()
-    await apply(engine.tick(clock.now(), devices))
+    const now = clock.now()
+    let from = 0
+    do {
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      await apply(engine.tick(now, devices.slice(from, from + TICK_SLICE)))
+      from += TICK_SLICE
+    } while (from < devices.length)
   }
   let cancel: (() => void) | undefined
   let closed = false
