@@ -8,6 +8,7 @@ import { closeAll, type Closer } from '../core/lifecycle.js'
 import type { Logger } from '../core/logger.js'
 import type { Clock } from '../core/ports/clock.js'
 import type { DeviceRegistry } from '../core/ports/device-registry.js'
+import type { WalCheckpoints } from '../core/ports/wal-checkpoints.js'
 import type { TelemetryStore } from '../core/ports/telemetry-store.js'
 import type { BrokerAuth } from './broker-auth.js'
 import { startEmbeddedBroker } from './broker.js'
@@ -49,6 +50,8 @@ export interface GatewayDeps {
    * readings the last run left queued reach it after they are stored. `drainIdle` waits for it.
    */
   onQueued?(readings: readonly StoredReading[]): Promise<void>
+  /** Checkpoints the disk queue's WAL off the main thread; without it, SQLite checkpoints inside commits. */
+  checkpoints?: WalCheckpoints
 }
 
 export interface Gateway {
@@ -85,6 +88,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       file: path.join(config.dataDir, 'queue.db'),
       maxReadings: config.QUEUE_MAX_READINGS,
       log,
+      ...(deps.checkpoints && { checkpoints: deps.checkpoints }),
     })
     closers.push({ name: 'disk-queue', close: () => queue.close() })
     const queued = deps.onQueued && createQueuedHook(deps.onQueued, log)

@@ -14,6 +14,7 @@ import { dashboardPlugin } from '../dashboard/plugin.js'
 import { createInfluxTelemetryStore } from '../gateway/adapters/influx-telemetry-store.js'
 import { createSqliteTelemetryStore } from '../gateway/adapters/sqlite-telemetry-store.js'
 import { startGateway } from '../gateway/gateway.js'
+import { startWalCheckpointer } from '../gateway/adapters/wal-checkpointer.js'
 import { startTownSimulation } from '../simulators/town.js'
 import { createSocketAlertSink } from '../dashboard/socket-alert-sink.js'
 import type { AlertSink } from '../core/ports/alert-sink.js'
@@ -70,7 +71,10 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
     await mkdir(config.dataDir, { recursive: true })
     const bus = createBus(log.child({ room: 'bus' }))
 
-    const repos = await openRepositories({ config, log, clock })
+    // One thread checkpoints both SQLite files the main thread writes (platform.db, the disk queue).
+    const checkpointer = startWalCheckpointer({ log: log.child({ room: 'sqlite' }) })
+    closers.push({ name: 'wal-checkpointer', close: () => checkpointer.close() })
+    const repos = await openRepositories({ config, log, clock, checkpoints: checkpointer })
     closers.push({ name: 'platform-state', close: () => repos.close() })
     const registry = repos.registry
 
@@ -188,6 +192,7 @@ export async function createPlatform(config: Config, log: Logger, options: Platf
       log,
       onStored,
       onQueued,
+      checkpoints: checkpointer,
       brokerAuth,
       serviceCredential,
       ...(tlsFiles && { tls: { port: config.MQTTS_PORT, ...tlsFiles } }),

@@ -3,6 +3,7 @@ import { SUBSCRIPTIONS } from '../../core/contracts/topics.js'
 import { AppError, ErrorCode } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
 import { startGateway } from '../../gateway/gateway.js'
+import { startWalCheckpointer } from '../../gateway/adapters/wal-checkpointer.js'
 import { publishJudged, type Publish } from '../cluster/judged-publisher.js'
 import { devicePartition, judgedStatusTopic } from '../../core/partition.js'
 import type { DeviceStatusEvent } from '../../core/contracts/device.js'
@@ -32,7 +33,10 @@ export async function startGatewayRole(config: Config, log: Logger): Promise<Run
     const partitionOfDevice = devicePartition((id) => repos.registry.get(id)?.district, config.RULES_PARTITIONS)
     // The gateway's own client publishes the hand-over; it exists once the gateway started.
     const link: { publish?: Publish } = {}
+    const checkpointer = startWalCheckpointer({ log: log.child({ room: 'sqlite' }) })
+    closers.push({ name: 'wal-checkpointer', close: () => checkpointer.close() })
     const gateway = await startGateway({
+      checkpoints: checkpointer,
       config,
       store,
       registry: repos.registry,

@@ -19,6 +19,7 @@ import { createSqliteDeviceRegistry } from '../adapters/sqlite-device-registry.j
 import { createSqliteRuleRepository } from '../adapters/sqlite-rule-repository.js'
 import { createSqliteTokenRepository } from '../adapters/sqlite-token-repository.js'
 import { openPgRepositories } from './pg-repositories.js'
+import type { WalCheckpoints } from '../../core/ports/wal-checkpoints.js'
 import { createSqliteUnitRepository } from '../adapters/sqlite-unit-repository.js'
 import {
   createWebhookAlertSink,
@@ -45,15 +46,20 @@ export interface RepositoryDeps {
   readonly config: Config
   readonly log: Logger
   readonly clock: Clock
+  /** Checkpoints platform.db's WAL off the main thread (SQLite only). */
+  readonly checkpoints?: WalCheckpoints
 }
 
 /** The embedded SQLite file in DATA_DIR: one county town on one machine. */
-export function openSqliteRepositories({ config, log, clock }: RepositoryDeps): Repositories {
-  const db = openPlatformDatabase(path.join(config.dataDir, 'platform.db'))
+export function openSqliteRepositories({ config, log, clock, checkpoints }: RepositoryDeps): Repositories {
+  const file = path.join(config.dataDir, 'platform.db')
+  const db = openPlatformDatabase(file)
+  checkpoints?.watch(file)
   const alertsLog = log.child({ room: 'alerts' })
   const casesLog = log.child({ room: 'cases' })
+  const registry = createSqliteDeviceRegistry({ db, log: log.child({ room: 'registry' }) })
   return {
-    registry: createSqliteDeviceRegistry({ db, log: log.child({ room: 'registry' }) }),
+    registry,
     credentials: createSqliteDeviceCredentials({ db }),
     tokens: createSqliteTokenRepository({ db }),
     audit: createSqliteAuditLog({ db }),
@@ -62,7 +68,10 @@ export function openSqliteRepositories({ config, log, clock }: RepositoryDeps): 
     cases: createSqliteCaseRepository({ db, log: casesLog }),
     units: createSqliteUnitRepository({ db, log: casesLog }),
     webhook: (options) => createWebhookAlertSink({ ...options, db }),
-    close: async () => void db.close(),
+    close: async () => {
+      registry.close()
+      db.close()
+    },
   }
 }
 
