@@ -2,7 +2,7 @@ import type { StoredReading } from '../core/contracts/reading.js'
 import type { Logger } from '../core/logger.js'
 
 export interface QueuedHook {
-  /** Readings of one message, on disk; gathered with the rest of this event-loop turn. */
+  /** Readings of one message, on disk; gathered with the rest of the same group commit. */
   push(readings: readonly StoredReading[]): void
   /** Readings the last run left queued, now stored: after everything pushed before them. */
   backlog(readings: readonly StoredReading[]): Promise<void>
@@ -11,7 +11,10 @@ export interface QueuedHook {
 }
 
 /**
- * Hands queued readings to `work` once per event-loop turn, in the order they were queued.
+ * Hands queued readings to `work` once per group commit, in the order they were queued. The
+ * appends of one commit resume one after another in the same microtask run, so a microtask
+ * after them gathers them all; waiting for setImmediate instead cost every alert one more
+ * turn of the event loop, with whatever I/O that turn brought.
  * `work` is called at once, not after the previous call settled: it judges synchronously and
  * serialises its own slower work (storing and delivering alerts), so a slow delivery never
  * delays the judging of the next readings. A failing call is logged with its error; the
@@ -44,7 +47,7 @@ export function createQueuedHook(work: (readings: readonly StoredReading[]) => P
       for (const r of readings) gathered.push(r)
       if (scheduled) return
       scheduled = true
-      setImmediate(flush)
+      queueMicrotask(flush)
     },
     backlog(readings) {
       flush()

@@ -16,7 +16,7 @@ const recorder = () => {
   return { lines, log: pino({ level: 'debug' }, sink) }
 }
 
-test('readings pushed in one event-loop turn reach the work in one call, in order', async () => {
+test('readings pushed in one synchronous run (one group commit settling) reach the work in one call, in order', async () => {
   const calls: StoredReading[][] = []
   const hook = createQueuedHook(async (r) => void calls.push([...r]), recorder().log)
   const first = batch(2, { deviceId: 'a' })
