@@ -28,6 +28,11 @@ export interface EmbeddedBroker {
   readonly tlsUrl?: string
   /** The aedes instance, for tests that watch what the broker does. */
   readonly aedes: Aedes
+  /**
+   * Publishes from inside the process, as the broker itself: no client socket to write, read
+   * back and parse, and no turn of the event loop in between (the alerts of contract §1 take it).
+   */
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -111,6 +116,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     port: realPort,
     ...(tlsUrl && { tlsUrl }),
     aedes,
+    publish(topic, payload, { qos, retain }) {
+      return new Promise<void>((resolve, reject) => {
+        const packet = { cmd: 'publish' as const, topic, payload: Buffer.from(payload), qos, retain, dup: false }
+        aedes.publish(packet, (err) => (err ? reject(err) : resolve()))
+      })
+    },
     close() {
       closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -11,7 +11,7 @@ import type { DeviceRegistry } from '../core/ports/device-registry.js'
 import type { WalCheckpoints } from '../core/ports/wal-checkpoints.js'
 import type { TelemetryStore } from '../core/ports/telemetry-store.js'
 import type { BrokerAuth } from './broker-auth.js'
-import { startEmbeddedBroker } from './broker.js'
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker.js'
 import { createDrainer } from './drain.js'
 import { createDurableQueue } from './durable-queue.js'
 import { createIngest, type IngestHandler } from './ingest.js'
@@ -132,11 +132,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
     let mqttUrl = config.MQTT_URL
     let mqttsUrl: string | undefined
+    let broker: EmbeddedBroker | undefined
     if (!mqttUrl) {
       // Embedded: the broker hands every device publish to the gateway before
       // it acknowledges it, so a PUBACK means "on disk" even if the whole
       // process dies the next moment. The platform's own publishes pass.
-      const broker = await startEmbeddedBroker({
+      broker = await startEmbeddedBroker({
         host: config.MQTT_HOST,
         port: config.MQTT_PORT,
         log,
@@ -147,9 +148,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
           await handle(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload))
         },
       })
-      closers.push({ name: 'mqtt-broker', close: () => broker.close() })
-      mqttUrl = broker.url
-      mqttsUrl = broker.tlsUrl
+      const started = broker
+      closers.push({ name: 'mqtt-broker', close: () => started.close() })
+      mqttUrl = started.url
+      mqttsUrl = started.tlsUrl
     }
     // On the embedded broker the ingest client is the platform itself: it signs in with the service credential.
     const own = !config.MQTT_URL && deps.serviceCredential
@@ -176,7 +178,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(mqttsUrl && { mqttsUrl }),
       queueDepth: () => queue.depth(),
       brokerConnected: () => ingestClient.connected(),
-      publish: (topic, payload, opts) => ingestClient.publish(topic, payload, opts),
+      // Embedded: straight into the broker; an external broker gets it through the ingest session.
+      publish: (topic, payload, opts) => (broker ?? ingestClient).publish(topic, payload, opts),
       async drainIdle() {
         await drainer.idle()
         await queued?.idle()
