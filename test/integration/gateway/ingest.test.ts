@@ -152,3 +152,27 @@ test('with autoprovisioning off, an unknown device is refused and a registered o
   expect(rejected[0]?.[1].reason).toMatch(/^unknown_device: /)
   expect(rig.registry.get('pm-9')).toBeUndefined()
 })
+
+test('the embedded broker publishes from inside the process: subscribers get it at QoS 1, and retained is kept', async () => {
+  const { log } = captureLog()
+  const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, log })
+  onTestFinished(() => broker.close())
+  const live = await device(broker.url)
+  const heard: [string, string, number][] = []
+  live.on('message', (topic, payload, packet) => heard.push([topic, payload.toString(), packet.qos]))
+  await live.subscribeAsync('city/alerts/#', { qos: 1 })
+
+  await broker.publish('city/alerts/gas/g-1', '{"level":"red"}', { qos: 1, retain: true })
+  await eventually(() => heard.length === 1, { what: 'the live subscriber to get the alert' })
+  expect(heard).toEqual([['city/alerts/gas/g-1', '{"level":"red"}', 1]])
+
+  // A subscriber that comes later gets the retained copy.
+  const late = await device(broker.url)
+  const retained: string[] = []
+  late.on('message', (topic, _payload, packet) => {
+    if (packet.retain) retained.push(topic)
+  })
+  await late.subscribeAsync('city/alerts/#', { qos: 1 })
+  await eventually(() => retained.length === 1, { what: 'the retained alert' })
+  expect(retained).toEqual(['city/alerts/gas/g-1'])
+})
