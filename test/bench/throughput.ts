@@ -152,13 +152,24 @@ function parseFlood(text: string): { store: string; qos: number; rate: number } 
   return { store: m[1] ?? '', qos: Number(m[2]), rate: Number(m[3]) }
 }
 
+/** Every name must be a store the platform has: any other name used to run SQLite under that name. */
+function parseStores(text: string): string[] {
+  const stores = list(text)
+  const unknown = stores.filter((s) => s !== 'sqlite' && s !== 'influx')
+  if (unknown.length > 0)
+    throw new Error(
+      `--stores=${text}: expected sqlite, influx, both comma-separated, or nothing for the flood run alone`,
+    )
+  return stores
+}
+
 /** Runs every store × QoS × rate of the quiet town, then the flood run; answers the figures of each. */
 export async function runThroughput(argv: string[]): Promise<SummaryRow[]> {
   const args = parse(argv)
   const flood = parseFlood(args.flood)
   const results: RunResult[] = []
   let floodResult: RunResult | undefined
-  const stores = list(args.stores)
+  const stores = parseStores(args.stores)
   const influx = stores.includes('influx') || flood?.store === 'influx' ? await startInfluxd() : undefined
   try {
     for (const store of stores) {
