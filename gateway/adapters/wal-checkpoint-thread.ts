@@ -17,7 +17,8 @@ const RequestSchema = z.discriminatedUnion('type', [
 ])
 
 const dbs = new Map<string, Database.Database>()
-const drop = (file: string, err: unknown) => {
+// The file is not checkpointed here any more; its writer's own autocheckpoint goes on.
+const giveUp = (file: string, err: unknown) => {
   dbs.get(file)?.close()
   dbs.delete(file)
   port.postMessage({ type: 'failed', file, message: err instanceof Error ? err.message : String(err) })
@@ -28,7 +29,7 @@ const timer = setInterval(() => {
     try {
       db.pragma('wal_checkpoint(PASSIVE)')
     } catch (err) {
-      drop(file, err)
+      giveUp(file, err)
     }
   }
 }, everyMs)
@@ -42,11 +43,7 @@ port.on('message', (message: unknown) => {
       db.pragma('busy_timeout = 1000')
       dbs.set(request.file, db)
     } catch (err) {
-      port.postMessage({
-        type: 'failed',
-        file: request.file,
-        message: err instanceof Error ? err.message : String(err),
-      })
+      giveUp(request.file, err)
     }
     return
   }

@@ -28,7 +28,7 @@ const stored = (file: string, id: string) => {
   }
 }
 
-test('latest readings reach platform.db in one coalesced write per flush, without a close', async () => {
+test('latest readings reach platform.db at the next flush, without a close: the newest of each device', async () => {
   const file = path.join(dir, 'platform.db')
   const db = openPlatformDatabase(file)
   const registry = createSqliteDeviceRegistry({ db, log, latestFlushMs: 50 })

@@ -63,11 +63,24 @@ test('a file the thread cannot open is named in the log, and its writer goes on'
   db.close()
 })
 
-test('close stops the thread without reporting it as a failure, and later files are not watched', async () => {
+test('close stops the thread without reporting it as a failure', async () => {
   const { lines, log } = captureLog()
   const checkpointer = startWalCheckpointer({ log, everyMs: 20 })
+  // close resolves on the thread's exit, after the exit handler that would log an unexpected stop.
   await checkpointer.close()
-  checkpointer.watch(path.join(dir, 'no-such-folder', 'late.db'))
-  await new Promise((resolve) => setTimeout(resolve, 100))
   expect(lines.filter((l) => (l['level'] as number) >= 50)).toEqual([])
+})
+
+test('a thread that stops unexpectedly is logged', async () => {
+  const { lines, log } = captureLog()
+  const checkpointer = startWalCheckpointer({ log, everyMs: 20 })
+  // A request the thread cannot parse throws in the thread and ends it, as any crash there would.
+  checkpointer.watch(undefined as unknown as string)
+  await eventually(
+    () => lines.some((l) => l['msg'] === 'wal checkpoint thread stopped; SQLite files checkpoint in their own commits'),
+    {
+      what: 'the unexpected stop in the log',
+    },
+  )
+  await checkpointer.close()
 })
